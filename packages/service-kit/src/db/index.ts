@@ -1,0 +1,2 @@
+export { type MigrateOptions, migrateDatabase } from "./migrate.ts";
+export { pingDatabase } from "./ping.ts";

@@ -1,0 +1,64 @@
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { z } from "zod";
+import type { Logger } from "../logger.ts";
+import { type ProblemCode, ProblemError, problemResponse, type ValidationIssue } from "./problem.ts";
+
+const statusToCode: Record<number, ProblemCode> = {
+  400: "malformed-request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not-found",
+  405: "method-not-allowed",
+  409: "conflict",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+  429: "rate-limited",
+  503: "unavailable",
+  504: "timeout",
+};
+
+/**
+ * The one place errors become responses. Known errors keep their meaning; anything else is
+ * logged with its trace id and answered with a generic 500 that reveals nothing internal.
+ */
+export function handleErrors(logger: Logger): ErrorHandler {
+  return function handleError(err, c) {
+    if (err instanceof ProblemError) return err.toResponse();
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = statusToCode[err.status] ?? "malformed-request";
+      return problemResponse(code, err.message || "The request could not be processed.");
+    }
+    const span = trace.getActiveSpan();
+    span?.recordException(err);
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    logger.error("unhandled error", { err, method: c.req.method, path: c.req.path });
+    const traceId = span?.spanContext().traceId;
+    return problemResponse(
+      "internal",
+      traceId
+        ? `An unexpected error occurred. Quote trace id ${traceId} when reporting it.`
+        : "An unexpected error occurred.",
+    );
+  };
+}
+
+export const notFoundProblem: NotFoundHandler = (c) =>
+  problemResponse("not-found", `There is no route for ${c.req.method} ${c.req.path}.`);
+
+export function zodIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+}
+
+type HookResult = { success: true } | { success: false; error: z.ZodError; target?: string };
+
+/** `defaultHook` for OpenAPIHono: a failed validation becomes a 400 problem listing each issue. */
+export function validationProblemHook(result: HookResult, _c: Context): Response | undefined {
+  if (result.success) return undefined;
+  const where = result.target === "query" ? "query string" : result.target === "param" ? "path" : "request body";
+  return problemResponse("validation", `The ${where} is invalid.`, { errors: zodIssues(result.error) });
+}

@@ -1,0 +1,66 @@
+import { trace } from "@opentelemetry/api";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** Keys whose values never reach a log line, wherever they appear in the fields. */
+const secretKeys = /^d$|pass(word)?|secret|token|authorization|cookie|private|hash|jwk/i;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = secretKeys.test(k) ? "[redacted]" : redact(v, depth + 1);
+  }
+  return out;
+}
+
+export type LoggerOptions = {
+  service: string;
+  level?: LogLevel;
+  write?: (line: string) => void;
+  clock?: () => Date;
+  base?: LogFields;
+};
+
+/** JSON lines with the active trace id, so a log line leads to its trace in Jaeger. */
+export function createLogger(options: LoggerOptions): Logger {
+  const threshold = levelRank[options.level ?? "info"];
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const clock = options.clock ?? (() => new Date());
+  const base = options.base ?? {};
+
+  const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
+    if (levelRank[level] < threshold) return;
+    const spanContext = trace.getActiveSpan()?.spanContext();
+    const record = {
+      time: clock().toISOString(),
+      level,
+      service: options.service,
+      msg,
+      ...(spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {}),
+      ...(redact({ ...base, ...fields }) as LogFields),
+    };
+    write(JSON.stringify(record));
+  };
+
+  return {
+    debug: (msg, fields) => emit("debug", msg, fields),
+    info: (msg, fields) => emit("info", msg, fields),
+    warn: (msg, fields) => emit("warn", msg, fields),
+    error: (msg, fields) => emit("error", msg, fields),
+    child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
+  };
+}

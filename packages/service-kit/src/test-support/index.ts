@@ -1,0 +1,4 @@
+export { createTestDatabase, type TestDatabase } from "./database.ts";
+export { requireTestEnv } from "./env.ts";
+export { childrenOf, InMemorySpanExporter } from "./spans.ts";
+export { createTestTokens, type TestTokens } from "./tokens.ts";

@@ -1,0 +1,72 @@
+import { context, propagation, type Tracer, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+
+export type TracingOptions = {
+  serviceName: string;
+  serviceVersion?: string;
+  /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318 (`/v1/traces` is appended). */
+  otlpEndpoint?: string;
+  enabled?: boolean;
+  /** Tests pass an in-memory exporter; spans then go out synchronously. */
+  exporter?: SpanExporter;
+  /** How often batches leave; short so traces appear in Jaeger while you look. */
+  flushIntervalMs?: number;
+};
+
+export type Tracing = {
+  tracer: Tracer;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+};
+
+/**
+ * Registers the global tracer provider, W3C propagation and async context once per process.
+ * Disabled tracing still installs propagation, so trace ids keep flowing through logs and events.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+  if (options.enabled === false) {
+    return { tracer: trace.getTracer(options.serviceName), flush: async () => {}, shutdown: async () => {} };
+  }
+
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.exporter) {
+    spanProcessors.push(new SimpleSpanProcessor(options.exporter));
+  } else {
+    const base = (options.otlpEndpoint ?? "http://127.0.0.1:4318").replace(/\/+$/, "");
+    const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: 5_000 });
+    spanProcessors.push(
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: options.flushIntervalMs ?? 500,
+        maxQueueSize: 8192,
+        maxExportBatchSize: 512,
+      }),
+    );
+  }
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion ?? "0.1.0",
+    }),
+    spanProcessors,
+  });
+  trace.setGlobalTracerProvider(provider);
+  return {
+    tracer: provider.getTracer(options.serviceName),
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
