@@ -1,0 +1,105 @@
+import { accessLog } from "./access-log.ts";
+import { clusters } from "./clusters.ts";
+import { corsFilter } from "./cors.ts";
+import { jwtFilter } from "./jwt.ts";
+import { localReplyConfig } from "./local-replies.ts";
+import type { GatewayOptions, Limits } from "./options.ts";
+import { duration, socketAddress, typed } from "./proto.ts";
+import { rateLimitFilter } from "./rate-limits.ts";
+import { routeConfig } from "./routes.ts";
+import { tracingConfig, tracingRuntime } from "./tracing.ts";
+
+/**
+ * The whole Envoy bootstrap, as a plain object (write it as JSON, start `envoy -c file.json`).
+ * Static listeners and clusters; only the service endpoints change at run time (EDS files).
+ */
+
+export type { Endpoints, GatewayOptions, Limits, ServiceName, TokenBucket } from "./options.ts";
+export { containerGatewayOptions, defaultGatewayOptions, defaultLimits } from "./options.ts";
+export { renderEndpointsFile, writeEndpointsFile, type Endpoint } from "./endpoints.ts";
+
+/** Filter order matters: preflights are answered first, floods are cut before any JWT work. */
+const httpFilters = (options: GatewayOptions) => [
+  corsFilter(),
+  rateLimitFilter(options.limits),
+  jwtFilter(options),
+  {
+    // Buffers the (small JSON) body so an oversized one is refused with 413 before it reaches a service.
+    name: "envoy.filters.http.buffer",
+    typed_config: typed("envoy.extensions.filters.http.buffer.v3.Buffer", {
+      max_request_bytes: options.limits.maxRequestBodyBytes,
+    }),
+  },
+  {
+    name: "envoy.filters.http.router",
+    // No x-envoy-* headers to services or clients: they reveal internals and are not part of the API.
+    typed_config: typed("envoy.extensions.filters.http.router.v3.Router", { suppress_envoy_headers: true }),
+  },
+];
+
+const httpConnectionManager = (options: GatewayOptions, limits: Limits) =>
+  typed("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", {
+    stat_prefix: "public",
+    codec_type: "AUTO",
+    server_name: "msa-board-gateway",
+    // This is the edge: the client address is the TCP peer, and no incoming x-forwarded-for is trusted.
+    use_remote_address: true,
+    xff_num_trusted_hops: 0,
+    // No client is "internal": otherwise loopback/private-network clients could steer Envoy with
+    // x-envoy-* request headers (retries, timeouts). 0.0.0.0/32 never is a peer address.
+    internal_address_config: { cidr_ranges: [{ address_prefix: "0.0.0.0", prefix_len: 32 }] },
+    // Route on the canonical path: /postings/../user or //user cannot slip past the route table.
+    normalize_path: true,
+    merge_slashes: true,
+    path_with_escaped_slashes_action: "REJECT_REQUEST",
+    request_headers_timeout: duration(limits.requestHeadersTimeoutMs),
+    stream_idle_timeout: duration(limits.streamIdleTimeoutMs),
+    common_http_protocol_options: {
+      // Some frameworks read x_user_id as x-user-id; drop such headers instead of passing them on.
+      headers_with_underscores_action: "DROP_HEADER",
+      idle_timeout: duration(300_000),
+    },
+    access_log: accessLog(options),
+    tracing: tracingConfig(options),
+    route_config: routeConfig(options),
+    local_reply_config: localReplyConfig(),
+    http_filters: httpFilters(options),
+  });
+
+export const renderEnvoyConfig = (options: GatewayOptions): Record<string, unknown> => ({
+  node: { id: "gateway", cluster: "gateway" },
+  admin: { address: socketAddress(options.admin.address, options.admin.port) },
+  layered_runtime: {
+    layers: [{ name: "static", static_layer: tracingRuntime(options) }],
+  },
+  overload_manager: {
+    resource_monitors: [
+      {
+        name: "envoy.resource_monitors.global_downstream_max_connections",
+        typed_config: typed("envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig", {
+          max_active_downstream_connections: 50_000,
+        }),
+      },
+    ],
+  },
+  static_resources: {
+    listeners: [
+      {
+        name: "public",
+        address: socketAddress(options.listen.address, options.listen.port),
+        per_connection_buffer_limit_bytes: 32 * 1024,
+        filter_chains: [
+          {
+            filters: [
+              {
+                name: "envoy.filters.network.http_connection_manager",
+                typed_config: httpConnectionManager(options, options.limits),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+    clusters: clusters(options),
+  },
+});

@@ -1,0 +1,174 @@
+/**
+ * Everything the gateway config depends on, in one typed object. The stack runner, the test suite
+ * and the container render all build a `GatewayOptions` and hand it to `renderEnvoyConfig`; nothing
+ * in the renderer reads the environment.
+ */
+
+export const SERVICES = ["users", "postings", "notices"] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where a service's instances are.
+ * - `eds-file`: Envoy watches a JSON DiscoveryResponse file (see `endpoints.ts`); the runner rewrites
+ *   it atomically to scale out or roll instances without restarting Envoy.
+ * - `dns`: a DNS name resolved by Envoy (compose service name / Kubernetes Service).
+ */
+export type Endpoints = { kind: "eds-file"; path: string } | ({ kind: "dns" } & HostPort);
+
+/** A token bucket: starts full with `maxTokens`, gains `tokensPerFill` every `fillIntervalMs`. */
+export interface TokenBucket {
+  maxTokens: number;
+  tokensPerFill: number;
+  fillIntervalMs: number;
+}
+
+export interface HealthCheckLimits {
+  intervalMs: number;
+  timeoutMs: number;
+  /** Failed checks in a row before a host leaves the load-balancing set. */
+  unhealthyThreshold: number;
+  /** Passed checks in a row before a host (new or recovering) gets traffic. */
+  healthyThreshold: number;
+}
+
+export interface Limits {
+  /** Largest request body accepted; bigger ones get a 413 problem before reaching a service. */
+  maxRequestBodyBytes: number;
+  /** Per client IP on `POST /login` and `POST /users` (password guessing, sign-up spam). */
+  authPerClientIp: TokenBucket;
+  /** Shared by every other route: protects the services, not a per-user quota. */
+  global: TokenBucket;
+  /** Client IPs tracked at once by the per-IP limiter (LRU). */
+  maxTrackedClientIps: number;
+  /** Whole-request upstream timeout (all retries included) for ordinary routes. */
+  routeTimeoutMs: number;
+  /** `POST /login`, `POST /users` and `PATCH /user` hash passwords with argon2: give them more. */
+  passwordRouteTimeoutMs: number;
+  /** Per-attempt timeout for idempotent (GET/HEAD) requests, which may be retried. */
+  perTryTimeoutMs: number;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  upstreamConnectTimeoutMs: number;
+  /**
+   * Upstream keep-alive connections are closed after this much idle time. Must stay below the
+   * services' own idle timeout (Bun.serve: 10 s) so Envoy never reuses a socket the service is closing.
+   */
+  upstreamIdleTimeoutMs: number;
+  /** Time a client gets to send the request headers (slow-loris guard). */
+  requestHeadersTimeoutMs: number;
+  /** A stream with no activity for this long is reset. */
+  streamIdleTimeoutMs: number;
+  healthCheck: HealthCheckLimits;
+  circuitBreaker: {
+    maxConnections: number;
+    maxPendingRequests: number;
+    maxRequests: number;
+    /** Retries may add at most this share of the active requests (retry budget). */
+    retryBudgetPercent: number;
+  };
+  outlierDetection: {
+    /** 502/503/504 or connection failures in a row before a host is ejected. */
+    consecutiveGatewayFailures: number;
+    intervalMs: number;
+    baseEjectionTimeMs: number;
+  };
+}
+
+export interface TracingOptions {
+  /** How often the OpenTelemetry tracer exports its buffered spans. */
+  flushIntervalMs: number;
+  /** Export as soon as this many spans are buffered. */
+  minFlushSpans: number;
+  /** Share of requests without a sampling decision that get traced (0–100). */
+  randomSamplingPercent: number;
+}
+
+export interface GatewayOptions {
+  /** The public door. Native stack: 0.0.0.0:8080. */
+  listen: { address: string; port: number };
+  /** Envoy admin (`/ready`, `/stats`, `/quitquitquit`): loopback only, never public. */
+  admin: { address: "127.0.0.1"; port: number };
+  upstreams: Record<ServiceName, Endpoints>;
+  /** Jaeger's OTLP gRPC receiver; null turns span export off (spans and x-trace-id still exist). */
+  otlp: HostPort | null;
+  tracing: TracingOptions;
+  accessLog: "stdout" | { path: string };
+  jwt: {
+    issuer: string;
+    audience: string;
+    /** How long the JWKS fetched from users is trusted before it is fetched again. */
+    jwksCacheSeconds: number;
+  };
+  cors: { allowedOrigins: string[] };
+  limits: Limits;
+}
+
+export const defaultLimits = (): Limits => ({
+  maxRequestBodyBytes: 64 * 1024,
+  // 10 per minute per IP (one token every 6 s) with a burst of 10.
+  authPerClientIp: { maxTokens: 10, tokensPerFill: 1, fillIntervalMs: 6_000 },
+  // Generous: far above what the board needs, low enough to shed a runaway client loop.
+  global: { maxTokens: 2_000, tokensPerFill: 1_000, fillIntervalMs: 1_000 },
+  maxTrackedClientIps: 10_000,
+  routeTimeoutMs: 5_000,
+  passwordRouteTimeoutMs: 10_000,
+  perTryTimeoutMs: 2_500,
+  maxRetries: 2,
+  upstreamConnectTimeoutMs: 1_000,
+  upstreamIdleTimeoutMs: 5_000,
+  requestHeadersTimeoutMs: 10_000,
+  streamIdleTimeoutMs: 30_000,
+  healthCheck: { intervalMs: 2_000, timeoutMs: 1_000, unhealthyThreshold: 2, healthyThreshold: 1 },
+  circuitBreaker: {
+    maxConnections: 1_024,
+    maxPendingRequests: 1_024,
+    maxRequests: 1_024,
+    retryBudgetPercent: 20,
+  },
+  outlierDetection: { consecutiveGatewayFailures: 3, intervalMs: 2_000, baseEjectionTimeMs: 10_000 },
+});
+
+/** Origins of the local web front ends (Vite dev server, a Next/CRA dev server). */
+export const DEFAULT_ALLOWED_ORIGINS = ["http://localhost:5173", "http://localhost:3000"];
+
+/** Default EDS file location of a service for the native stack (the runner may choose another). */
+export const defaultEdsPath = (dir: string, service: ServiceName): string => `${dir}/${service}.eds.json`;
+
+/**
+ * The native stack: Envoy on 0.0.0.0:8080 in front of services on loopback, instances listed in
+ * EDS files under `edsDir` (the runner writes them before starting Envoy).
+ */
+export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions => ({
+  listen: { address: "0.0.0.0", port: 8080 },
+  admin: { address: "127.0.0.1", port: 9901 },
+  upstreams: {
+    users: { kind: "eds-file", path: defaultEdsPath(edsDir, "users") },
+    postings: { kind: "eds-file", path: defaultEdsPath(edsDir, "postings") },
+    notices: { kind: "eds-file", path: defaultEdsPath(edsDir, "notices") },
+  },
+  otlp: { host: "127.0.0.1", port: 4317 },
+  tracing: { flushIntervalMs: 1_000, minFlushSpans: 5, randomSamplingPercent: 100 },
+  accessLog: "stdout",
+  jwt: { issuer: "msa-board", audience: "msa-board", jwksCacheSeconds: 300 },
+  cors: { allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS] },
+  limits: defaultLimits(),
+});
+
+/**
+ * Containers (compose / Kubernetes): services and Jaeger reached by DNS name, the config rendered
+ * once into `gateway/envoy.yaml`.
+ */
+export const containerGatewayOptions = (): GatewayOptions => ({
+  ...defaultGatewayOptions(),
+  upstreams: {
+    users: { kind: "dns", host: "users", port: 3001 },
+    postings: { kind: "dns", host: "postings", port: 3002 },
+    notices: { kind: "dns", host: "notices", port: 3003 },
+  },
+  otlp: { host: "jaeger", port: 4317 },
+});
