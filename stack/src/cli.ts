@@ -1,0 +1,67 @@
+import { parseArgs } from "node:util";
+import { start } from "./commands/start.ts";
+import { test } from "./commands/test.ts";
+import { ensureTools } from "./tools/index.ts";
+
+const usage = `msa-board stack tool
+
+  npm start [-- --wipe] [--data-dir DIR] [--quiet]   the native stack in the foreground (Ctrl-C stops it)
+  npm test  [-- --only NAME] [--keep]                 every suite against a throw-away stack
+  npm run trace -- <trace-id> | --last <service>      print a trace from Jaeger as a tree
+  npm run bench                                       constant-rate benchmarks (bench/RESULTS.md)
+  npm run stack -- status                             the running stack's processes
+  npm run stack -- roll <service>                     rolling deploy of one service, zero downtime
+  npm run stack -- scale <service> <n>                run N instances of one service
+  npm run stack -- kill <process>                     SIGKILL one process (the supervisor restarts it)
+  npm run stack -- tools                              install/check every tool and print where it is
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { wipe: { type: "boolean", default: false }, "data-dir": { type: "string" }, quiet: { type: "boolean", default: false } },
+      });
+      return start({ wipe: values.wipe ?? false, dataDir: values["data-dir"], quiet: values.quiet ?? false });
+    }
+    case "test": {
+      const { values } = parseArgs({
+        args: rest,
+        options: { keep: { type: "boolean", default: false }, only: { type: "string", multiple: true } },
+      });
+      return test({ keep: values.keep ?? false, only: values.only });
+    }
+    case "tools": {
+      console.log(JSON.stringify(await ensureTools(), null, 2));
+      return 0;
+    }
+    case "trace": {
+      const { runTraceCli } = await import("./commands/trace.ts");
+      return runTraceCli(rest);
+    }
+    case "bench": {
+      const { runBench } = await import("./commands/bench.ts");
+      return runBench(rest);
+    }
+    case "status":
+    case "roll":
+    case "scale":
+    case "kill": {
+      const { control } = await import("./commands/control.ts");
+      return control(command, rest);
+    }
+    default:
+      console.log(usage);
+      return command === undefined || command === "help" || command === "--help" ? 0 : 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`✗ ${err.name === "MissingToolError" ? "" : `${err.name}: `}${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { devConfig } from "../config.ts";
+import type { StackDescription } from "../stack.ts";
+
+/** Talks to a running stack's control API, found through its `stack.json`. */
+export async function control(command: string, args: string[]): Promise<number> {
+  const stackFile = process.env.MSA_STACK_FILE ?? join(devConfig().runDir, "stack.json");
+  let description: StackDescription;
+  try {
+    description = JSON.parse(readFileSync(stackFile, "utf8"));
+  } catch {
+    console.error(`no running stack found (${stackFile}); start one with npm start`);
+    return 1;
+  }
+  const base = description.controlUrl;
+  const call = async (method: string, path: string) => {
+    const res = await fetch(`${base}${path}`, { method }).catch(() => null);
+    if (!res) throw new Error(`the stack's control API at ${base} does not answer; is npm start still running?`);
+    const body = await res.json();
+    console.log(JSON.stringify(body, null, 2));
+    return res.ok ? 0 : 1;
+  };
+  switch (command) {
+    case "status":
+      return call("GET", "/status");
+    case "roll":
+      return call("POST", `/services/${args[0]}/roll`);
+    case "scale":
+      return call("POST", `/services/${args[0]}/scale?replicas=${args[1]}`);
+    case "kill":
+      return call("POST", `/processes/${args[0]}/kill?signal=${args[1] ?? "SIGKILL"}`);
+    default:
+      return 1;
+  }
+}

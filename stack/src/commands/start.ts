@@ -1,0 +1,68 @@
+import { existsSync, rmSync } from "node:fs";
+import { devConfig } from "../config.ts";
+import { startControlServer } from "../control-server.ts";
+import { portIsFree, portEnvNames, type PortName } from "../ports.ts";
+import { Stack } from "../stack.ts";
+import { printStatus } from "../status-table.ts";
+import { ensureTools } from "../tools/index.ts";
+import { prepareWorkspace } from "../workspace.ts";
+import { onShutdownSignal } from "./signals.ts";
+
+export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean };
+
+/** `npm start`: the native stack in the foreground until Ctrl-C; data persists between runs. */
+export async function start(options: StartOptions): Promise<number> {
+  const config = devConfig({ dataDir: options.dataDir });
+  config.echo = !options.quiet;
+  if (options.wipe && existsSync(config.dataDir)) {
+    console.log(`wiping ${config.dataDir}`);
+    rmSync(config.dataDir, { recursive: true, force: true });
+  }
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(config.ports) as [PortName, number][]) {
+    if (!(await portIsFree(port))) busy.push(`${name} :${port} (set ${portEnvNames[name]} to move it)`);
+  }
+  if (busy.length > 0) {
+    console.error(`✗ ports in use — is another msa-board running?\n  ${busy.join("\n  ")}`);
+    return 1;
+  }
+
+  const tools = await ensureTools();
+  await prepareWorkspace(tools);
+  const stack = new Stack(config, tools);
+  const started = performance.now();
+  let stopping: Promise<number> | null = null;
+  const stop = (why: string) => {
+    stopping ??= (async () => {
+      console.log(`\n${why}: stopping msa-board…`);
+      await control?.stop();
+      await stack.stop((line) => console.log(line));
+      console.log("stopped. Data is kept in", config.dataDir);
+      return 0;
+    })();
+    return stopping;
+  };
+  onShutdownSignal((signal) => void stop(signal).then((code) => process.exit(code)));
+
+  let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
+  try {
+    console.log(`starting msa-board (data: ${config.dataDir}, logs: ${config.logDir})`);
+    await stack.start((line) => console.log(line));
+    control = startControlServer(stack, config.ports.control);
+  } catch (err) {
+    console.error(`✗ ${(err as Error).message}`);
+    await stop("start failed");
+    return 1;
+  }
+  console.log(`\nmsa-board is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  await printStatus(stack);
+  console.log(`
+  gateway (the only public door)  http://localhost:${config.ports.gateway}     try: curl localhost:${config.ports.gateway}/postings
+  Jaeger UI + HTTP API            http://localhost:${config.ports.jaegerQuery}    try: npm run trace -- --last postings
+  admin account                   ${config.admin.email} (password: ADMIN_PASSWORD or the documented dev default)
+  logs                            ${config.logDir}
+
+Ctrl-C stops everything.`);
+  await new Promise(() => {});
+  return 0;
+}

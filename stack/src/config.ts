@@ -1,0 +1,74 @@
+import { join, resolve } from "node:path";
+import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
+
+export type StackMode = "dev" | "test";
+export type ServiceName = "users" | "postings" | "notices";
+
+export type StackConfig = {
+  mode: StackMode;
+  root: string;
+  /** Everything that persists: databases, Redis AOF, Jaeger's Badger store. */
+  dataDir: string;
+  /** One log file per process. */
+  logDir: string;
+  /** Generated configs (Envoy, EDS files) and `stack.json`, rewritten every start. */
+  runDir: string;
+  ports: Ports;
+  replicas: Record<ServiceName, number>;
+  admin: { email: string; password: string };
+  postgresSuperuserPassword: string;
+  tracing: boolean;
+  /** Print every process's output, name-prefixed, on the console. */
+  echo: boolean;
+};
+
+export const repoRoot = resolve(import.meta.dir, "..", "..");
+
+/** Documented development defaults; `npm test` makes up its own. Never use these in production. */
+export const DEV_ADMIN = { email: "admin@msa-board.local", password: "admin-password-change-me" };
+
+function replicasFromEnv(env: Record<string, string | undefined>): Record<ServiceName, number> {
+  const read = (name: string) => {
+    const raw = env[name];
+    if (raw === undefined) return 1;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`${name}=${raw}: give a whole number from 1 to 8`);
+    return n;
+  };
+  return { users: read("USERS_REPLICAS"), postings: read("POSTINGS_REPLICAS"), notices: read("NOTICES_REPLICAS") };
+}
+
+export function devConfig(options: { dataDir?: string; env?: Record<string, string | undefined> } = {}): StackConfig {
+  const env = options.env ?? process.env;
+  const dataDir = resolve(options.dataDir ?? env.MSA_BOARD_DATA ?? join(repoRoot, ".data"));
+  return {
+    mode: "dev",
+    root: repoRoot,
+    dataDir,
+    logDir: join(dataDir, "logs"),
+    runDir: join(dataDir, "run"),
+    ports: portsFromEnv(env),
+    replicas: replicasFromEnv(env),
+    admin: { email: env.ADMIN_EMAIL ?? DEV_ADMIN.email, password: env.ADMIN_PASSWORD ?? DEV_ADMIN.password },
+    postgresSuperuserPassword: env.POSTGRES_SUPERUSER_PASSWORD ?? "postgres",
+    tracing: env.OTEL_SDK_DISABLED !== "true",
+    echo: true,
+  };
+}
+
+/** A throw-away stack on free ports in a temporary folder, so tests run beside `npm start`. */
+export async function testConfig(dataDir: string, env: Record<string, string | undefined> = process.env): Promise<StackConfig> {
+  return {
+    mode: "test",
+    root: repoRoot,
+    dataDir,
+    logDir: join(dataDir, "logs"),
+    runDir: join(dataDir, "run"),
+    ports: await freePorts(),
+    replicas: replicasFromEnv(env),
+    admin: { email: "admin@test.msa-board.local", password: `admin-${crypto.randomUUID()}` },
+    postgresSuperuserPassword: `pg-${crypto.randomUUID()}`,
+    tracing: true,
+    echo: false,
+  };
+}

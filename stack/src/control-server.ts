@@ -1,0 +1,38 @@
+import type { ServiceName } from "./config.ts";
+import type { Stack } from "./stack.ts";
+
+/**
+ * A loopback-only control API of the running stack: status, kill (chaos), roll and scale. Tests and
+ * `npm run stack -- roll postings` talk to it; it is never routed through the gateway.
+ */
+export function startControlServer(stack: Stack, port: number) {
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port,
+    fetch: async (request) => {
+      const url = new URL(request.url);
+      const parts = url.pathname.split("/").filter(Boolean);
+      if (request.method === "GET" && url.pathname === "/status") return Response.json(stack.describe());
+      if (request.method === "POST" && parts[0] === "processes" && parts[2] === "kill") {
+        const process = stack.processes.get(parts[1] ?? "");
+        if (!process) return Response.json({ error: "no such process" }, { status: 404 });
+        const signal = (url.searchParams.get("signal") ?? "SIGKILL") as NodeJS.Signals;
+        return Response.json({ killed: process.kill(signal), pid: process.pid });
+      }
+      if (request.method === "POST" && parts[0] === "services" && (parts[2] === "roll" || parts[2] === "scale")) {
+        const service = parts[1] as ServiceName;
+        if (!["users", "postings", "notices"].includes(service)) return Response.json({ error: "no such service" }, { status: 404 });
+        const { rollService, scaleService } = await import("./deploy.ts");
+        try {
+          if (parts[2] === "roll") return Response.json(await rollService(stack, service));
+          const replicas = Number(url.searchParams.get("replicas"));
+          return Response.json(await scaleService(stack, service, replicas));
+        } catch (err) {
+          return Response.json({ error: (err as Error).message }, { status: 409 });
+        }
+      }
+      return Response.json({ error: "not found" }, { status: 404 });
+    },
+  });
+  return { stop: async () => void server.stop(true) };
+}

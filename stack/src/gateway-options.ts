@@ -1,0 +1,25 @@
+import { join } from "node:path";
+import { defaultGatewayOptions, type GatewayOptions } from "../../gateway/src/options.ts";
+import type { StackConfig } from "./config.ts";
+
+/** The gateway of this stack: its ports, its EDS files; the test stack flushes spans quickly. */
+export function gatewayOptionsFor(config: StackConfig): GatewayOptions {
+  const base = defaultGatewayOptions(join(config.runDir, "eds"));
+  const test = config.mode === "test";
+  return {
+    ...base,
+    listen: { address: test ? "127.0.0.1" : "0.0.0.0", port: config.ports.gateway },
+    admin: { address: "127.0.0.1", port: config.ports.envoyAdmin },
+    otlp: config.tracing ? { host: "127.0.0.1", port: config.ports.otlpGrpc } : null,
+    tracing: test ? { ...base.tracing, flushIntervalMs: 200, minFlushSpans: 1 } : base.tracing,
+    accessLog: { path: join(config.logDir, "gateway-access.log") },
+    limits: test
+      ? {
+          ...base.limits,
+          // Suites sign up and log in many users from one IP; the rate-limit test uses its own gateway.
+          authPerClientIp: { maxTokens: 10_000, tokensPerFill: 10_000, fillIntervalMs: 1_000 },
+          healthCheck: { ...base.limits.healthCheck, intervalMs: 500 },
+        }
+      : base.limits,
+  };
+}

@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import type { PostgresTools } from "../tools/postgres.ts";
+
+export type DatabaseRole = { database: string; role: string; password: string };
+
+export type PostgresInstance = {
+  dataDir: string;
+  port: number;
+  superuser: string;
+  superuserPassword: string;
+  /** Extra server settings; the test stack trades durability for speed. */
+  settings: Record<string, string>;
+};
+
+/** initdb refuses to run as root, so root runs the server as an unprivileged account. */
+export function serverAccount(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  for (const name of ["postgres", "msaboard"]) {
+    if (spawnSync("id", ["-u", name]).status === 0) return name;
+  }
+  const created = spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "msaboard"]);
+  if (created.status !== 0) throw new Error("running as root and no unprivileged account exists for PostgreSQL; create one: useradd --system msaboard");
+  return "msaboard";
+}
+
+export function asAccount(account: string | null, command: string[]): string[] {
+  if (!account) return command;
+  return ["setpriv", `--reuid=${account}`, `--regid=${account}`, "--clear-groups", "--", ...command];
+}
+
+/** Creates the cluster on first start; data persists in `dataDir` across runs. */
+export function initCluster(tools: PostgresTools, instance: PostgresInstance, account: string | null): void {
+  if (existsSync(join(instance.dataDir, "PG_VERSION"))) return;
+  mkdirSync(instance.dataDir, { recursive: true });
+  chmodSync(instance.dataDir, 0o700);
+  const pwfile = join(instance.dataDir, "..", ".pg-superuser-password");
+  writeFileSync(pwfile, `${instance.superuserPassword}\n`, { mode: 0o600 });
+  if (account) {
+    spawnSync("chown", ["-R", `${account}:`, instance.dataDir, pwfile]);
+    const probe = spawnSync("setpriv", [`--reuid=${account}`, `--regid=${account}`, "--clear-groups", "--", "test", "-w", instance.dataDir]);
+    if (probe.status !== 0) {
+      throw new Error(
+        `PostgreSQL runs as '${account}' but cannot reach ${instance.dataDir}: a parent folder is not traversable. ` +
+          "Clone the repository under a world-traversable folder, or pass --data-dir with one.",
+      );
+    }
+  }
+  const [command, ...args] = asAccount(account, [
+    join(tools.binDir, "initdb"),
+    "-D",
+    instance.dataDir,
+    "-U",
+    instance.superuser,
+    `--pwfile=${pwfile}`,
+    "--auth-local=scram-sha-256",
+    "--auth-host=scram-sha-256",
+    "-E",
+    "UTF8",
+    "--locale=C",
+  ]);
+  const result = spawnSync(command as string, args, { encoding: "utf8" });
+  spawnSync("rm", ["-f", pwfile]);
+  if (result.status !== 0) throw new Error(`initdb failed:\n${result.stderr || result.stdout}`);
+}
+
+export function serverCommand(tools: PostgresTools, instance: PostgresInstance, account: string | null): string[] {
+  const settings: Record<string, string> = {
+    listen_addresses: "127.0.0.1",
+    // TCP only: socket paths have a length limit deep data dirs exceed.
+    unix_socket_directories: "",
+    max_connections: "200",
+    log_min_messages: "warning",
+    log_line_prefix: "%m [%p] ",
+    ...instance.settings,
+  };
+  const flags = Object.entries(settings).flatMap(([key, value]) => ["-c", `${key}=${value}`]);
+  return asAccount(account, [join(tools.binDir, "postgres"), "-D", instance.dataDir, "-p", String(instance.port), ...flags]);
+}
+
+export function superuserUrl(instance: PostgresInstance, database = "postgres"): string {
+  return `postgres://${instance.superuser}:${encodeURIComponent(instance.superuserPassword)}@127.0.0.1:${instance.port}/${database}`;
+}
+
+export function roleUrl(instance: PostgresInstance, role: DatabaseRole): string {
+  return `postgres://${role.role}:${encodeURIComponent(role.password)}@127.0.0.1:${instance.port}/${role.database}`;
+}
+
+/**
+ * One database and one role per service; each role may connect only to its own database, so the
+ * users service cannot read postings' data (and the reverse) even by mistake.
+ */
+export async function ensureServiceDatabases(instance: PostgresInstance, roles: DatabaseRole[]): Promise<void> {
+  const sql = postgres(superuserUrl(instance), { max: 1, onnotice: () => {} });
+  try {
+    for (const { database, role, password } of roles) {
+      const [existingRole] = await sql`select 1 from pg_roles where rolname = ${role}`;
+      if (!existingRole) await sql.unsafe(`create role "${role}" login password '${password.replaceAll("'", "''")}'`);
+      const [existingDb] = await sql`select 1 from pg_database where datname = ${database}`;
+      if (!existingDb) await sql.unsafe(`create database "${database}" owner "${role}"`);
+      await sql.unsafe(`revoke all on database "${database}" from public`);
+      await sql.unsafe(`grant connect, create, temporary on database "${database}" to "${role}"`);
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import type { ServiceName } from "./config.ts";
+import type { Stack } from "./stack.ts";
+import { httpHealth } from "./supervisor/health.ts";
+import type { ProcessSpec } from "./supervisor/managed-process.ts";
+
+export type ServiceInstance = { service: ServiceName; name: string; port: number };
+
+/** `/healthz` answers 200 when the service can serve (also when degraded); anything else is down. */
+const healthOf = (port: number) => httpHealth(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2_000 });
+
+/** The environment each service reads (ARCHITECTURE.md lists every variable). */
+export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<string, string> {
+  const { config } = stack;
+  const { ports } = config;
+  const common = {
+    HOST: "127.0.0.1",
+    PORT: String(instance.port),
+    JWT_ISSUER: "msa-board",
+    JWT_AUDIENCE: "msa-board",
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.otlpHttp}`,
+    OTEL_SDK_DISABLED: config.tracing ? "false" : "true",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+    INSTANCE_NAME: instance.name,
+  };
+  // Through the gateway: it always knows the live users instances, also mid-roll.
+  const jwksUrl = `http://127.0.0.1:${ports.gateway}/.well-known/jwks.json`;
+  const eventsRedis = `redis://127.0.0.1:${ports.redisEvents}`;
+  switch (instance.service) {
+    case "users":
+      return {
+        ...common,
+        DATABASE_URL: `postgres://users:users@127.0.0.1:${ports.postgres}/users`,
+        EVENTS_REDIS_URL: eventsRedis,
+        ADMIN_EMAIL: config.admin.email,
+        ADMIN_PASSWORD: config.admin.password,
+      };
+    case "postings":
+      return {
+        ...common,
+        DATABASE_URL: `postgres://postings:postings@127.0.0.1:${ports.postgres}/postings`,
+        EVENTS_REDIS_URL: eventsRedis,
+        JWKS_URL: jwksUrl,
+        CONSUMER_NAME: instance.name,
+      };
+    case "notices":
+      return { ...common, REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`, JWKS_URL: jwksUrl };
+  }
+}
+
+export function serviceCommand(stack: Stack, service: ServiceName): string[] {
+  if (service === "notices") return [stack.tools.deno, "task", "--quiet", "start"];
+  return [stack.tools.bun, "run", "src/main.ts"];
+}
+
+export function serviceSpec(stack: Stack, instance: ServiceInstance): ProcessSpec {
+  const { config } = stack;
+  return {
+    name: instance.name,
+    command: serviceCommand(stack, instance.service),
+    cwd: join(config.root, "services", instance.service),
+    env: { ...serviceEnv(stack, instance), ...denoEnv(stack) },
+    health: healthOf(instance.port),
+    address: `http://127.0.0.1:${instance.port}`,
+    stopTimeoutMs: 15_000,
+    startTimeoutMs: 90_000,
+    supervise: true,
+  };
+}
+
+function denoEnv(stack: Stack): Record<string, string> {
+  return { DENO_DIR: stack.tools.denoDir, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+}

@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import { repoRoot } from "../config.ts";
+import type { Tools } from "../tools/index.ts";
+import type { Suite } from "./run-suite.ts";
+
+const at = (...path: string[]) => join(repoRoot, ...path);
+
+/** Format, lint and type checks: each counts as one test in the summary. */
+export function staticChecks(tools: Tools): Suite[] {
+  return [
+    { name: "check: biome (format + lint)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "--bun", "biome", "ci", "."] },
+    { name: "check: tsc --noEmit (Bun workspace)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "tsc", "--noEmit", "-p", "."] },
+    { name: "check: deno fmt + lint + check (notices)", kind: "check", cwd: at("services", "notices"), command: [tools.deno, "task", "check"] },
+  ];
+}
+
+/** Each part's own suite, against the test stack's real stores (their env points there). */
+export function serviceSuites(tools: Tools): Suite[] {
+  return [
+    { name: "stack (runner units)", kind: "bun-test", cwd: at("stack"), command: [tools.bun, "test"] },
+    { name: "service-kit", kind: "bun-test", cwd: at("packages", "service-kit"), command: [tools.bun, "test"] },
+    { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test"] },
+    { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test"] },
+    { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
+    { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test"] },
+    { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test"] },
+  ];
+}
+
+/** Through the real gateway; chaos last, since it kills parts of the stack. */
+export function systemSuites(tools: Tools): Suite[] {
+  return [
+    { name: "e2e (through the gateway)", kind: "bun-test", cwd: at("e2e"), command: [tools.bun, "test", "./src"], timeoutMs: 900_000 },
+    { name: "chaos (failure isolation, deploys)", kind: "bun-test", cwd: at("e2e"), command: [tools.bun, "test", "./chaos"], timeoutMs: 900_000 },
+  ];
+}

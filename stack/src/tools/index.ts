@@ -1,0 +1,58 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import versions from "../../versions.json";
+import type { ToolContext } from "./context.ts";
+import { ensureDeno } from "./deno.ts";
+import { ensureEnvoy } from "./envoy.ts";
+import { ensureJaeger } from "./jaeger.ts";
+import { ensurePostgres, type PostgresTools } from "./postgres.ts";
+import { ensureRedis, type RedisTools } from "./redis.ts";
+
+export type Tools = {
+  bun: string;
+  deno: string;
+  /** Deno's module cache (npm packages of notices), kept with the other tools. */
+  denoDir: string;
+  envoy: string;
+  jaeger: string;
+  postgres: PostgresTools;
+  redis: RedisTools;
+};
+
+export function cacheDir(): string {
+  return resolve(process.env.MSA_BOARD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "msa-board"));
+}
+
+export function createToolContext(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): ToolContext {
+  return {
+    cacheDir: cacheDir(),
+    versions,
+    step: async (label, fn) => {
+      const started = performance.now();
+      log(`▸ ${label}…`);
+      const ticker = setInterval(() => log(`  … ${label} (${((performance.now() - started) / 1000).toFixed(0)}s)`), 15_000);
+      try {
+        const result = await fn();
+        log(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
+        return result;
+      } finally {
+        clearInterval(ticker);
+      }
+    },
+  };
+}
+
+/**
+ * Every tool the stack runs, installed on first use and cached per user by version, so a fresh
+ * clone on the same machine starts in seconds. Independent installs run side by side.
+ */
+export async function ensureTools(ctx: ToolContext = createToolContext()): Promise<Tools> {
+  // apt installs take the dpkg lock, so those two run one after the other.
+  const system = (async () => {
+    const postgres = await ensurePostgres(ctx);
+    const redis = await ensureRedis(ctx);
+    return { postgres, redis };
+  })();
+  const [deno, envoy, jaeger, { postgres, redis }] = await Promise.all([ensureDeno(ctx), ensureEnvoy(ctx), ensureJaeger(ctx), system]);
+  return { bun: process.env.MSA_BOARD_BUN ?? process.execPath, deno, denoDir: join(ctx.cacheDir, "deno-dir"), envoy, jaeger, postgres, redis };
+}
