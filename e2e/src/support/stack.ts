@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import type { StackDescription } from "../../../stack/src/stack.ts";
+
+/** The running stack these suites test, as `npm test` (or `npm start`) describes it. */
+export function loadStack(): StackDescription {
+  const file = process.env.MSA_STACK_FILE;
+  if (!file) {
+    throw new Error(
+      "MSA_STACK_FILE is not set. These suites test a running stack: run `npm test` at the repository root, " +
+        "or point MSA_STACK_FILE at .data/run/stack.json of a running `npm start`.",
+    );
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as StackDescription;
+}
+
+export const stack = loadStack();
+
+/** Re-read, for suites that restart or roll processes (pids and instances change). */
+export function currentStack(): StackDescription {
+  return loadStack();
+}
+
+export async function control(method: "GET" | "POST", path: string): Promise<unknown> {
+  const res = await fetch(`${stack.controlUrl}${path}`, { method });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
