@@ -1,0 +1,27 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { TokenVerifier } from "@msa-board/service-kit/auth";
+import type { Logger } from "@msa-board/service-kit/logger";
+import type { Tracer } from "@opentelemetry/api";
+import type { Database } from "./db/client.ts";
+import type { RelayStatus } from "./events/outbox-relay.ts";
+import type { SigningKeyStore } from "./keys/signing-key-store.ts";
+import type { TokenIssuer } from "./keys/token-issuer.ts";
+import type { PasswordHasher } from "./users/passwords.ts";
+
+export type UsersApp = OpenAPIHono;
+
+/** Everything the HTTP layer needs, built once in main.ts (or a test harness) and handed in. */
+export type AppDeps = {
+  db: Database;
+  passwords: PasswordHasher;
+  keys: Pick<SigningKeyStore, "jwks">;
+  issueToken: TokenIssuer;
+  verifyToken: TokenVerifier;
+  health: {
+    database: () => Promise<boolean>;
+    eventsRedis: () => Promise<boolean>;
+    relay?: () => RelayStatus;
+  };
+  logger: Logger;
+  tracer?: Tracer;
+};

@@ -1,0 +1,48 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { traceRequests } from "@msa-board/service-kit/tracing";
+import type { AppDeps, UsersApp } from "./app-types.ts";
+import { registerCreateUser } from "./routes/create-user.ts";
+import { registerDeleteUser } from "./routes/delete-user.ts";
+import { registerGetUser } from "./routes/get-user.ts";
+import { registerHealthz } from "./routes/healthz.ts";
+import { registerJwks } from "./routes/jwks.ts";
+import { registerLogin } from "./routes/login.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+import { registerUpdateUser } from "./routes/update-user.ts";
+
+export type { AppDeps } from "./app-types.ts";
+
+/** The users HTTP API. Owns error handling, validation problems and the OpenAPI document. */
+export function createApp(deps: AppDeps): UsersApp {
+  const app: UsersApp = new OpenAPIHono({ defaultHook: validationProblemHook });
+  app.use(traceRequests({ serviceName: "users", ...(deps.tracer ? { tracer: deps.tracer } : {}) }));
+  app.onError(handleErrors(deps.logger));
+  app.notFound(notFoundProblem);
+
+  registerCreateUser(app, deps);
+  registerLogin(app, deps);
+  registerGetUser(app, deps);
+  registerUpdateUser(app, deps);
+  registerDeleteUser(app, deps);
+  registerJwks(app, deps);
+  registerHealthz(app, deps);
+  registerMetrics(app, deps);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT (EdDSA)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "msa-board users",
+      version: "0.1.0",
+      description:
+        "Sign-up, login, the caller's account and the JWKS. Errors are application/problem+json (RFC 9457). " +
+        "Request bodies are strict: unknown fields are a 400.",
+    },
+  });
+  return app;
+}

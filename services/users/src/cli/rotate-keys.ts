@@ -1,0 +1,46 @@
+/**
+ * Rotates the token signing key: `bun run src/cli/rotate-keys.ts` (env: DATABASE_URL,
+ * ACCESS_TOKEN_TTL_SECONDS, SIGNING_KEYS_ENCRYPTION_KEY — as the service has them).
+ *
+ * The new key signs from now on (running instances pick it up within 10 s); the old key stays in the
+ * JWKS until every token it signed has expired, then it is deleted at the next rotation.
+ */
+import { ConfigError, envUrl, parseEnv } from "@msa-board/service-kit/env";
+import { z } from "zod";
+import { createDatabaseClient } from "../db/client.ts";
+import { migrateUsersDatabase } from "../db/migrations.ts";
+import { PrivateKeySealer } from "../keys/private-key-sealing.ts";
+import { SigningKeyStore } from "../keys/signing-key-store.ts";
+
+const schema = z.object({
+  DATABASE_URL: envUrl("postgres://users:users@127.0.0.1:55432/users"),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  SIGNING_KEYS_ENCRYPTION_KEY: z.string().optional(),
+});
+
+let env: z.output<typeof schema>;
+try {
+  env = parseEnv(schema, process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`rotate-keys: ${err.message}`);
+  process.exit(1);
+}
+
+await migrateUsersDatabase(env.DATABASE_URL);
+const database = createDatabaseClient(env.DATABASE_URL, { max: 1 });
+try {
+  const store = new SigningKeyStore({
+    db: database.db,
+    tokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    sealer: PrivateKeySealer.fromBase64(env.SIGNING_KEYS_ENCRYPTION_KEY || undefined),
+  });
+  const { kid, retiredKid } = await store.rotate();
+  const published = (await store.jwks()).keys.map((key) => key.kid);
+  console.log(JSON.stringify({ msg: "signing key rotated", activeKid: kid, retiredKid, published }));
+} catch (err) {
+  console.error(`rotate-keys: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}

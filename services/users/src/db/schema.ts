@@ -1,0 +1,75 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** Accounts. `email` is stored normalised (trimmed, lower-case) and unique case-insensitively. */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+    passwordHash: text("password_hash").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    check("users_role_check", sql`${t.role} in ('user', 'admin')`),
+    check("users_email_length_check", sql`char_length(${t.email}) between 3 and 254`),
+    check("users_name_length_check", sql`char_length(${t.name}) between 1 and 100`),
+  ],
+);
+
+/**
+ * Ed25519 keys that sign access tokens. At most one is active (`retired_at is null`, enforced by a
+ * unique partial index); a retired key is still published until `expires_at`, when every token it
+ * signed has expired.
+ */
+export const signingKeys = pgTable(
+  "signing_keys",
+  {
+    kid: text("kid").primaryKey(),
+    algorithm: text("algorithm").notNull().default("EdDSA"),
+    publicJwk: jsonb("public_jwk").notNull().$type<Record<string, unknown>>(),
+    /** The private JWK: plain JSON, or a compact JWE (dir + A256GCM) when an encryption key is configured. */
+    privateJwk: text("private_jwk").notNull(),
+    privateJwkEncryption: text("private_jwk_encryption", { enum: ["none", "A256GCM"] }).notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    retiredAt: timestamptz("retired_at"),
+    expiresAt: timestamptz("expires_at"),
+  },
+  (t) => [
+    uniqueIndex("signing_keys_one_active").on(sql`(true)`).where(sql`${t.retiredAt} is null`),
+    check("signing_keys_encryption_check", sql`${t.privateJwkEncryption} in ('none', 'A256GCM')`),
+  ],
+);
+
+/**
+ * Transactional outbox: written in the same transaction as the change it announces, published to the
+ * events stream by the relay. `id` is the event id consumers dedupe by.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: uuid("id").primaryKey(),
+    type: text("type").notNull(),
+    occurredAt: timestamptz("occurred_at").notNull().default(sql`clock_timestamp()`),
+    traceparent: text("traceparent"),
+    data: jsonb("data").notNull().$type<Record<string, unknown>>(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    publishedAt: timestamptz("published_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    index("outbox_unpublished_idx").on(t.occurredAt, t.id).where(sql`${t.publishedAt} is null`),
+    index("outbox_published_at_idx").on(t.publishedAt).where(sql`${t.publishedAt} is not null`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

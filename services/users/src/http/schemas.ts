@@ -1,0 +1,65 @@
+import { z } from "@hono/zod-openapi";
+
+/** Emails: trimmed, lower-cased, at most 254 characters (RFC 5321), then checked for shape. */
+export const emailField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .check(z.email({ message: "Invalid email address" }))
+  .openapi({ format: "email", maxLength: 254, example: "ada@example.com" });
+
+/** Display names: trimmed, 1–100 characters, no control characters (newlines, NULs…). */
+export const nameField = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters")
+  .openapi({ minLength: 1, maxLength: 100, example: "Ada Lovelace" });
+
+/** Passwords: 8–128 characters, taken as given (not trimmed), NFC-normalised before hashing. */
+export const newPasswordField = z.string().min(8).max(128).openapi({ minLength: 8, maxLength: 128, format: "password" });
+
+export const UserSchema = z
+  .object({
+    id: z.uuid().openapi({ example: "0193b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b" }),
+    email: z.string().openapi({ example: "ada@example.com" }),
+    name: z.string().openapi({ example: "Ada Lovelace" }),
+    role: z.enum(["user", "admin"]),
+    createdAt: z.string().openapi({ format: "date-time", example: "2026-01-01T12:00:00.000Z" }),
+  })
+  .openapi("User");
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://msa-board.dev/problems/validation" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi("Problem");
+
+export const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: ProblemSchema } },
+});
+
+/** Errors every JSON-body route can answer with. */
+export const bodyProblems = {
+  400: problem("Invalid or malformed body (`errors` lists each invalid field; unknown fields are refused)"),
+  413: problem("Body larger than 16 KiB"),
+  415: problem("Body is not application/json"),
+} as const;
+
+export const authProblems = {
+  401: problem("Missing, invalid or expired access token, or the account no longer exists"),
+} as const;
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,0 +1,171 @@
+import { gt, isNull, lt, or, sql } from "drizzle-orm";
+import {
+  calculateJwkThumbprint,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from "jose";
+import type { Database } from "../db/client.ts";
+import { signingKeys } from "../db/schema.ts";
+import { PrivateKeySealer } from "./private-key-sealing.ts";
+
+export const SIGNING_ALGORITHM = "EdDSA";
+
+export type SigningKeyStoreOptions = {
+  db: Database;
+  /** Access-token lifetime: a retired key stays published this long (plus the grace). */
+  tokenTtlSeconds: number;
+  sealer?: PrivateKeySealer;
+  clock?: () => Date;
+  /** How long an instance keeps using what it read; another instance's rotation is seen within this. */
+  cacheMs?: number;
+  /** Extra time a retired key stays published: covers `cacheMs` and clock skew. */
+  graceSeconds?: number;
+};
+
+type PublicKeyEntry = { jwk: JWK; key: CryptoKey | Uint8Array; expiresAt: Date | null };
+type Cached<T> = { at: number; value: T };
+
+const ROTATION_LOCK_KEY = 0x6b657973; // "keys"
+const MIN_REFRESH_MS = 1_000;
+
+/**
+ * The Ed25519 keys in `signing_keys`: the one active key signs, every key not yet expired verifies
+ * and is published in the JWKS. Reads are cached briefly; an unknown `kid` refreshes at once, so a
+ * key rotated in by another instance verifies here immediately.
+ */
+export class SigningKeyStore {
+  private readonly db: Database;
+  private readonly sealer: PrivateKeySealer;
+  private readonly clock: () => Date;
+  private readonly cacheMs: number;
+  private readonly retireAfterSeconds: number;
+  private active: Cached<{ kid: string; key: CryptoKey | Uint8Array }> | undefined;
+  private published: Cached<Map<string, PublicKeyEntry>> | undefined;
+  private refreshing: Promise<Map<string, PublicKeyEntry>> | undefined;
+
+  constructor(options: SigningKeyStoreOptions) {
+    this.db = options.db;
+    this.sealer = options.sealer ?? new PrivateKeySealer(undefined);
+    this.clock = options.clock ?? (() => new Date());
+    this.cacheMs = options.cacheMs ?? 10_000;
+    this.retireAfterSeconds = options.tokenTtlSeconds + (options.graceSeconds ?? 60);
+  }
+
+  /**
+   * Makes sure one active key exists, creating it on first start. Safe when instances start together:
+   * the unique partial index admits one active row, and the loser's insert does nothing.
+   */
+  async ensureActiveKey(): Promise<string> {
+    const existing = await this.activeRow();
+    if (existing) return existing.kid;
+    await this.db.insert(signingKeys).values(await this.generate()).onConflictDoNothing();
+    const row = await this.activeRow();
+    if (!row) throw new Error("no active signing key after creating one");
+    return row.kid;
+  }
+
+  /** Retires the active key (still published until its tokens expired) and activates a new one. */
+  async rotate(): Promise<{ kid: string; retiredKid: string | null }> {
+    const fresh = await this.generate();
+    const retiredKid = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_KEY})`);
+      const now = this.clock();
+      const retired = await tx
+        .update(signingKeys)
+        .set({ retiredAt: now, expiresAt: new Date(now.getTime() + this.retireAfterSeconds * 1000) })
+        .where(isNull(signingKeys.retiredAt))
+        .returning({ kid: signingKeys.kid });
+      await tx.insert(signingKeys).values(fresh);
+      await tx.delete(signingKeys).where(lt(signingKeys.expiresAt, now));
+      return retired[0]?.kid ?? null;
+    });
+    this.active = undefined;
+    this.published = undefined;
+    return { kid: fresh.kid, retiredKid };
+  }
+
+  /** The key new tokens are signed with. */
+  async signingKey(): Promise<{ kid: string; key: CryptoKey | Uint8Array }> {
+    const now = Date.now();
+    if (this.active && now - this.active.at < this.cacheMs) return this.active.value;
+    const row = await this.activeRow();
+    if (!row) throw new Error("no active signing key: run ensureActiveKey() at start-up");
+    if (this.active?.value.kid === row.kid) {
+      this.active = { at: now, value: this.active.value };
+      return this.active.value;
+    }
+    const jwk = await this.sealer.open(row.kid, row);
+    const value = { kid: row.kid, key: await importJWK(jwk, SIGNING_ALGORITHM) };
+    this.active = { at: now, value };
+    return value;
+  }
+
+  /** The public JWKS: every key that may still have live tokens. Never a private part. */
+  async jwks(): Promise<JSONWebKeySet> {
+    const keys = await this.publicKeys();
+    return { keys: [...keys.values()].filter((entry) => this.live(entry)).map((entry) => entry.jwk) };
+  }
+
+  /** For `jwtVerify`: the published key named by the token's `kid`, straight from the database. */
+  readonly keyResolver: JWTVerifyGetKey = async (header) => {
+    const kid = header.kid;
+    if (typeof kid !== "string" || header.alg !== SIGNING_ALGORITHM) throw new errors.JWKSNoMatchingKey();
+    let entry = (await this.publicKeys()).get(kid);
+    if (!entry && this.published && Date.now() - this.published.at >= MIN_REFRESH_MS) {
+      entry = (await this.publicKeys(true)).get(kid);
+    }
+    if (!entry || !this.live(entry)) throw new errors.JWKSNoMatchingKey();
+    return entry.key;
+  };
+
+  private live(entry: PublicKeyEntry): boolean {
+    return entry.expiresAt === null || entry.expiresAt.getTime() > this.clock().getTime();
+  }
+
+  private async publicKeys(force = false): Promise<Map<string, PublicKeyEntry>> {
+    if (!force && this.published && Date.now() - this.published.at < this.cacheMs) return this.published.value;
+    this.refreshing ??= this.loadPublicKeys().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async loadPublicKeys(): Promise<Map<string, PublicKeyEntry>> {
+    const rows = await this.db
+      .select({ kid: signingKeys.kid, publicJwk: signingKeys.publicJwk, expiresAt: signingKeys.expiresAt })
+      .from(signingKeys)
+      .where(or(isNull(signingKeys.expiresAt), gt(signingKeys.expiresAt, this.clock())))
+      .orderBy(signingKeys.createdAt);
+    const entries = new Map<string, PublicKeyEntry>();
+    for (const row of rows) {
+      const jwk = publicPart(row.kid, row.publicJwk);
+      entries.set(row.kid, { jwk, key: await importJWK(jwk, SIGNING_ALGORITHM), expiresAt: row.expiresAt });
+    }
+    this.published = { at: Date.now(), value: entries };
+    return entries;
+  }
+
+  private async activeRow() {
+    const rows = await this.db.select().from(signingKeys).where(isNull(signingKeys.retiredAt));
+    return rows[0];
+  }
+
+  private async generate() {
+    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: "Ed25519", extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const sealed = await this.sealer.seal(kid, await exportJWK(privateKey));
+    return { kid, algorithm: SIGNING_ALGORITHM, publicJwk: publicPart(kid, publicJwk), ...sealed };
+  }
+}
+
+/** Only the public members of an OKP key, whatever the stored object holds. */
+function publicPart(kid: string, jwk: Record<string, unknown>): JWK {
+  return { kty: "OKP", crv: "Ed25519", x: String(jwk.x), kid, alg: SIGNING_ALGORITHM, use: "sig" };
+}
+

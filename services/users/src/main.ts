@@ -1,0 +1,122 @@
+import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { pingDatabase } from "@msa-board/service-kit/db";
+import { ConfigError } from "@msa-board/service-kit/env";
+import { createLogger } from "@msa-board/service-kit/logger";
+import { serveGracefully } from "@msa-board/service-kit/serve";
+import { startTracing } from "@msa-board/service-kit/tracing";
+import { createApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createDatabaseClient } from "./db/client.ts";
+import { migrateUsersDatabase } from "./db/migrations.ts";
+import { createEventsRedis, pingEventsRedis } from "./events/events-redis.ts";
+import { OutboxRelay } from "./events/outbox-relay.ts";
+import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
+import { SigningKeyStore } from "./keys/signing-key-store.ts";
+import { createTokenIssuer } from "./keys/token-issuer.ts";
+import { waitFor } from "./startup.ts";
+import { ensureAdminAccount } from "./users/admin-bootstrap.ts";
+import { createPasswordHasher } from "./users/passwords.ts";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`users: ${err.message}`);
+  process.exit(1);
+}
+
+const logger = createLogger({
+  service: "users",
+  level: config.LOG_LEVEL,
+  base: process.env.INSTANCE_NAME ? { instance: process.env.INSTANCE_NAME } : {},
+});
+const tracing = startTracing({
+  serviceName: "users",
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  enabled: !config.OTEL_SDK_DISABLED,
+});
+
+try {
+  await waitFor("database migrations", () => migrateUsersDatabase(config.DATABASE_URL), { logger, timeoutMs: 60_000 });
+} catch (err) {
+  logger.error("cannot migrate the users database; exiting", { err: (err as Error).message });
+  process.exit(1);
+}
+
+const database = createDatabaseClient(config.DATABASE_URL, { tracer: tracing.tracer });
+const clock = () => new Date();
+const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_HASH_MEMORY_KIB, timeCost: config.PASSWORD_HASH_TIME_COST });
+const keys = new SigningKeyStore({
+  db: database.db,
+  tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  sealer: PrivateKeySealer.fromBase64(config.SIGNING_KEYS_ENCRYPTION_KEY || undefined),
+  clock,
+});
+
+try {
+  const kid = await keys.ensureActiveKey();
+  await keys.signingKey(); // fails now, not at the first login, if the key cannot be opened
+  const admin = await ensureAdminAccount(
+    { db: database.db, passwords, logger },
+    { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME },
+  );
+  await passwords.verifyDummy("warm-up");
+  logger.info("ready to sign", { kid, admin, keysEncryptedAtRest: Boolean(config.SIGNING_KEYS_ENCRYPTION_KEY) });
+} catch (err) {
+  logger.error("start-up failed; exiting", { err: (err as Error).message });
+  await database.close();
+  process.exit(1);
+}
+
+const eventsRedis = createEventsRedis(config.EVENTS_REDIS_URL, logger);
+const relay = new OutboxRelay({
+  db: database.db,
+  redis: eventsRedis,
+  listen: async (channel, onNotify) => (await database.sql.listen(channel, onNotify, onNotify)).unlisten,
+  stream: config.OUTBOX_STREAM,
+  logger,
+  tracer: tracing.tracer,
+  batchSize: config.OUTBOX_BATCH_SIZE,
+  pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+  backoff: { initialMs: config.OUTBOX_BACKOFF_INITIAL_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
+  publishTimeoutMs: config.OUTBOX_PUBLISH_TIMEOUT_MS,
+  retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
+  pruneIntervalMs: config.OUTBOX_PRUNE_INTERVAL_MS,
+});
+relay.start();
+
+const app = createApp({
+  db: database.db,
+  passwords,
+  keys,
+  issueToken: createTokenIssuer({
+    keys,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    clock,
+  }),
+  verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock }),
+  health: {
+    database: () => pingDatabase(database.sql),
+    eventsRedis: () => pingEventsRedis(eventsRedis),
+    relay: () => relay.status(),
+  },
+  logger,
+  tracer: tracing.tracer,
+});
+
+serveGracefully({
+  fetch: app.fetch,
+  hostname: config.HOST,
+  port: config.PORT,
+  logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  closers: [
+    { name: "outbox relay", close: () => relay.stop() },
+    { name: "events redis", close: () => (eventsRedis.isOpen ? eventsRedis.close() : Promise.resolve()) },
+    { name: "postgres", close: () => database.close() },
+    { name: "tracing", close: () => tracing.shutdown() },
+  ],
+});
