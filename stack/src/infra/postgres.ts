@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import postgres from "postgres";
 import type { PostgresTools } from "../tools/postgres.ts";
 
@@ -39,6 +39,9 @@ export function initCluster(tools: PostgresTools, instance: PostgresInstance, ac
   const pwfile = join(instance.dataDir, "..", ".pg-superuser-password");
   writeFileSync(pwfile, `${instance.superuserPassword}\n`, { mode: 0o600 });
   if (account) {
+    // mkdtemp makes 0700 folders: the server account must be able to pass through ours.
+    const parent = dirname(instance.dataDir);
+    chmodSync(parent, statSync(parent).mode | 0o011);
     spawnSync("chown", ["-R", `${account}:`, instance.dataDir, pwfile]);
     const probe = spawnSync("setpriv", [`--reuid=${account}`, `--regid=${account}`, "--clear-groups", "--", "test", "-w", instance.dataDir]);
     if (probe.status !== 0) {

@@ -1,4 +1,6 @@
-import type versionsFile from "../../versions.json";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import versionsFile from "../../versions.json";
 
 export type Versions = typeof versionsFile;
 
@@ -13,3 +15,27 @@ export type ToolContext = {
 export class MissingToolError extends Error {
   override name = "MissingToolError";
 }
+
+export function cacheDir(): string {
+  return resolve(process.env.MSA_BOARD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "msa-board"));
+}
+
+export function createToolContext(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): ToolContext {
+  return {
+    cacheDir: cacheDir(),
+    versions: versionsFile,
+    step: async (label, fn) => {
+      const started = performance.now();
+      log(`▸ ${label}…`);
+      const ticker = setInterval(() => log(`  … ${label} (${((performance.now() - started) / 1000).toFixed(0)}s)`), 15_000);
+      try {
+        const result = await fn();
+        log(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
+        return result;
+      } finally {
+        clearInterval(ticker);
+      }
+    },
+  };
+}
+

@@ -1,12 +1,12 @@
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
-import versions from "../../versions.json";
-import type { ToolContext } from "./context.ts";
+import { join } from "node:path";
+import { createToolContext, type ToolContext } from "./context.ts";
 import { ensureDeno } from "./deno.ts";
 import { ensureEnvoy } from "./envoy.ts";
 import { ensureJaeger } from "./jaeger.ts";
 import { ensurePostgres, type PostgresTools } from "./postgres.ts";
 import { ensureRedis, type RedisTools } from "./redis.ts";
+
+export { cacheDir, createToolContext } from "./context.ts";
 
 export type Tools = {
   bun: string;
@@ -18,29 +18,6 @@ export type Tools = {
   postgres: PostgresTools;
   redis: RedisTools;
 };
-
-export function cacheDir(): string {
-  return resolve(process.env.MSA_BOARD_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "msa-board"));
-}
-
-export function createToolContext(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): ToolContext {
-  return {
-    cacheDir: cacheDir(),
-    versions,
-    step: async (label, fn) => {
-      const started = performance.now();
-      log(`▸ ${label}…`);
-      const ticker = setInterval(() => log(`  … ${label} (${((performance.now() - started) / 1000).toFixed(0)}s)`), 15_000);
-      try {
-        const result = await fn();
-        log(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)}s)`);
-        return result;
-      } finally {
-        clearInterval(ticker);
-      }
-    },
-  };
-}
 
 /**
  * Every tool the stack runs, installed on first use and cached per user by version, so a fresh
