@@ -19,6 +19,14 @@ export function startControlServer(stack: Stack, port: number) {
         const signal = (url.searchParams.get("signal") ?? "SIGKILL") as NodeJS.Signals;
         return Response.json({ killed: process.kill(signal), pid: process.pid });
       }
+      if (request.method === "POST" && parts[0] === "processes" && (parts[2] === "stop" || parts[2] === "start")) {
+        // Outages on demand, for the chaos suite: a stopped process stays down until started again.
+        const process = stack.processes.get(parts[1] ?? "");
+        if (!process) return Response.json({ error: "no such process" }, { status: 404 });
+        if (parts[2] === "stop") await process.stop();
+        else await process.start();
+        return Response.json({ name: process.name, state: process.state, pid: process.pid });
+      }
       if (request.method === "POST" && parts[0] === "services" && (parts[2] === "roll" || parts[2] === "scale")) {
         const service = parts[1] as ServiceName;
         if (!["users", "postings", "notices"].includes(service)) return Response.json({ error: "no such service" }, { status: 404 });

@@ -30,6 +30,12 @@ export function handleErrors(logger: Logger): ErrorHandler {
       const code = statusToCode[err.status] ?? "malformed-request";
       return problemResponse(code, err.message || "The request could not be processed.");
     }
+    if (isStoreUnavailable(err)) {
+      logger.warn("store unavailable", { method: c.req.method, path: c.req.path, code: (err as { code?: string }).code });
+      return problemResponse("unavailable", "A data store of this service is unavailable; try again shortly.", {
+        headers: { "retry-after": "1" },
+      });
+    }
     const span = trace.getActiveSpan();
     span?.recordException(err);
     span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
@@ -42,6 +48,27 @@ export function handleErrors(logger: Logger): ErrorHandler {
         : "An unexpected error occurred.",
     );
   };
+}
+
+/** Connection-level failures of PostgreSQL (postgres.js) or Redis: an outage, not a bug. */
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+]);
+
+export function isStoreUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && unavailableCodes.has(code)) return true;
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === "ClientClosedError" || name === "SocketClosedUnexpectedlyError" || name === "ConnectionTimeoutError";
 }
 
 export const notFoundProblem: NotFoundHandler = (c) =>

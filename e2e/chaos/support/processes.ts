@@ -1,0 +1,45 @@
+import { control, currentStack } from "../../src/support/stack.ts";
+
+type Status = { processes: Array<{ name: string; pid?: number; state: string; restarts: number }> };
+
+export async function processStatus(name: string) {
+  const status = (await control("GET", "/status")) as Status;
+  const process = status.processes.find((p) => p.name === name);
+  if (!process) throw new Error(`no process ${name} in the stack`);
+  return process;
+}
+
+export async function killProcess(name: string, signal = "SIGKILL"): Promise<void> {
+  await control("POST", `/processes/${name}/kill?signal=${signal}`);
+}
+
+export async function stopProcess(name: string): Promise<void> {
+  await control("POST", `/processes/${name}/stop`);
+}
+
+export async function startProcess(name: string): Promise<void> {
+  await control("POST", `/processes/${name}/start`);
+}
+
+/** Waits until the supervisor has restarted `name` (restart count went up) and it is running. */
+export async function waitRestarted(name: string, previousRestarts: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const p = await processStatus(name);
+    if (p.restarts > previousRestarts && p.state === "running") return;
+    await Bun.sleep(200);
+  }
+  throw new Error(`${name} was not restarted within ${timeoutMs} ms`);
+}
+
+export async function serviceHealth(url: string): Promise<number> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3_000) });
+    await res.arrayBuffer();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+export { currentStack };
