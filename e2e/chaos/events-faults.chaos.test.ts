@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
 import { api, eventually, signUpAndLogin, type TestUser } from "../src/support/api.ts";
 import { stack } from "../src/support/stack.ts";
-import { killProcess, processStatus, waitRestarted } from "./support/processes.ts";
+import { instanceOf, killProcess, processStatus, waitRestarted } from "./support/processes.ts";
 
 /** Read-only looks into each service's own database, to count what was applied — never to change it. */
 const database = (name: string) => {
@@ -64,23 +64,25 @@ describe("no event lost, none applied twice, whatever dies", () => {
 
   test("postings (the consumer) SIGKILLed mid-batch: every event applied once after it restarts", async () => {
     const users = await usersWithPostings(12);
-    const before = await processStatus("postings");
+    const consumer = await instanceOf("postings");
+    const before = await processStatus(consumer);
     const deletions = Promise.all(users.map((user) => api("DELETE", "/user", { token: user.token })));
     await Bun.sleep(60);
-    await killProcess("postings");
+    await killProcess(consumer);
     expect((await deletions).map((r) => r.status)).toEqual(users.map(() => 204));
-    await waitRestarted("postings", before.restarts);
+    await waitRestarted(consumer, before.restarts);
     await expectDeletionsAppliedOnce(users);
   }, 90_000);
 
   test("users (the relay) SIGKILLed while publishing: duplicates are absorbed, nothing is lost", async () => {
     const users = await usersWithPostings(8);
     // Writes go to the outbox first; killing users right after the responses races the relay.
-    const before = await processStatus("users");
+    const relay = await instanceOf("users");
+    const before = await processStatus(relay);
     const responses = await Promise.all(users.map((user) => api("DELETE", "/user", { token: user.token })));
-    await killProcess("users");
+    await killProcess(relay);
     expect(responses.map((r) => r.status)).toEqual(users.map(() => 204));
-    await waitRestarted("users", before.restarts);
+    await waitRestarted(relay, before.restarts);
     await expectDeletionsAppliedOnce(users);
   }, 90_000);
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { eventually } from "../src/support/api.ts";
 import { startLoad, summarize } from "./support/load.ts";
-import { killProcess, processStatus, startProcess, stopProcess, waitRestarted } from "./support/processes.ts";
+import { instanceOf, killProcess, processStatus, startProcess, stopProcess, waitRestarted } from "./support/processes.ts";
 
 const routes = { users: "/.well-known/jwks.json", postings: "/postings?limit=5", notices: "/notice" } as const;
 type Service = keyof typeof routes;
@@ -17,11 +17,12 @@ async function routeServes(route: string): Promise<boolean> {
 describe("one service down does not take the others with it", () => {
   for (const victim of services) {
     test(`${victim} stopped: its route fails fast with a 503 problem, the others stay 100% successful`, async () => {
+      const name = await instanceOf(victim);
       const load = startLoad(Object.values(routes), { intervalMs: 40 });
       await Bun.sleep(500);
-      await stopProcess(victim);
+      await stopProcess(name);
       await Bun.sleep(3_000);
-      await startProcess(victim);
+      await startProcess(name);
       await eventually(() => routeServes(routes[victim]), { timeoutMs: 15_000 });
       await Bun.sleep(500);
       const samples = await load.stop();
@@ -44,11 +45,12 @@ describe("one service down does not take the others with it", () => {
 
   for (const victim of services) {
     test(`${victim} SIGKILLed: the supervisor restarts it and it serves again; the others never notice`, async () => {
-      const before = await processStatus(victim);
+      const name = await instanceOf(victim);
+      const before = await processStatus(name);
       const load = startLoad(Object.values(routes), { intervalMs: 40 });
       await Bun.sleep(300);
-      await killProcess(victim);
-      await waitRestarted(victim, before.restarts);
+      await killProcess(name);
+      await waitRestarted(name, before.restarts);
       await eventually(() => routeServes(routes[victim]), { timeoutMs: 15_000 });
       const samples = await load.stop();
       for (const other of services.filter((s) => s !== victim)) expect(summarize(samples, routes[other]).failed).toEqual([]);
@@ -56,7 +58,7 @@ describe("one service down does not take the others with it", () => {
         expect(failure.problem).toBe(true);
         expect(failure.ms).toBeLessThan(1_000);
       }
-      const after = await processStatus(victim);
+      const after = await processStatus(name);
       expect(after.pid).not.toBe(before.pid);
     }, 60_000);
   }

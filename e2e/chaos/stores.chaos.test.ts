@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { api, eventually, signUpAndLogin } from "../src/support/api.ts";
-import { stack } from "../src/support/stack.ts";
-import { killProcess, processStatus, serviceHealth, startProcess, stopProcess, waitRestarted } from "./support/processes.ts";
+import { killProcess, processStatus, serviceHealth, startProcess, stopProcess, urlOf, waitRestarted } from "./support/processes.ts";
 
-const users = stack.services.users[0] as string;
-const postings = stack.services.postings[0] as string;
-const notices = stack.services.notices[0] as string;
+const users = await urlOf("users");
+const postings = await urlOf("postings");
+const notices = await urlOf("notices");
 
 describe("a store going down makes its services unhealthy, and they recover by themselves", () => {
   test("PostgreSQL down: users and postings report 503; notices unaffected; all recover", async () => {

@@ -22,6 +22,8 @@ export type StackDescription = {
   controlUrl: string;
   otlpHttpUrl: string;
   services: Record<ServiceName, string[]>;
+  /** Process names of each service's instances (they change with rolls and scaling). */
+  instances: Record<ServiceName, string[]>;
   databaseUrl: string;
   redisNoticesUrl: string;
   redisEventsUrl: string;
@@ -257,6 +259,11 @@ export class Stack {
         users: this.instances.users.map((i) => `http://127.0.0.1:${i.port}`),
         postings: this.instances.postings.map((i) => `http://127.0.0.1:${i.port}`),
         notices: this.instances.notices.map((i) => `http://127.0.0.1:${i.port}`),
+      },
+      instances: {
+        users: this.instances.users.map((i) => i.name),
+        postings: this.instances.postings.map((i) => i.name),
+        notices: this.instances.notices.map((i) => i.name),
       },
       databaseUrl: this.superuserUrl,
       redisNoticesUrl: `redis://127.0.0.1:${config.ports.redisNotices}`,

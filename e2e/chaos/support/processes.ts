@@ -1,6 +1,26 @@
 import { control, currentStack } from "../../src/support/stack.ts";
 
-type Status = { processes: Array<{ name: string; pid?: number; state: string; restarts: number }> };
+type Status = {
+  processes: Array<{ name: string; pid?: number; state: string; restarts: number }>;
+  instances: Record<string, string[]>;
+  services: Record<string, string[]>;
+};
+
+/** The process name of a service's first instance now (rolling deploys rename instances). */
+export async function instanceOf(service: string): Promise<string> {
+  const status = (await control("GET", "/status")) as Status;
+  const name = status.instances[service]?.[0];
+  if (!name) throw new Error(`no running instance of ${service}`);
+  return name;
+}
+
+/** The URL of a service's first instance now. */
+export async function urlOf(service: string): Promise<string> {
+  const status = (await control("GET", "/status")) as Status;
+  const url = status.services[service]?.[0];
+  if (!url) throw new Error(`no running instance of ${service}`);
+  return url;
+}
 
 export async function processStatus(name: string) {
   const status = (await control("GET", "/status")) as Status;
