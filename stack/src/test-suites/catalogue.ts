@@ -23,6 +23,7 @@ export function serviceSuites(tools: Tools): Suite[] {
     { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test"] },
     { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
     { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test"] },
+    { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test"] },
     { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test"] },
   ];
 }
