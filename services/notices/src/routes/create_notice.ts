@@ -1,0 +1,34 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppDeps } from "../app_types.ts";
+import { requireRole } from "../auth/require_admin.ts";
+import { jsonBody } from "../http/json_body.ts";
+import { CreateNoticeSchema, NoticeSchema } from "../notices/notice.ts";
+import { adminOnly, problems } from "./problem_responses.ts";
+
+export const createNoticeRoute = (deps: AppDeps) =>
+  createRoute({
+    method: "post",
+    path: "/notice",
+    summary: "Publish a notice (admins)",
+    security: adminOnly,
+    middleware: [requireRole({ verify: deps.verifyToken }), jsonBody()] as const,
+    request: { body: { required: true, content: { "application/json": { schema: CreateNoticeSchema } } } },
+    responses: {
+      201: { description: "Created", content: { "application/json": { schema: NoticeSchema } } },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      413: problems[413],
+      415: problems[415],
+      503: problems[503],
+    },
+  });
+
+export function registerCreateNotice(app: OpenAPIHono, deps: AppDeps) {
+  app.openapi(createNoticeRoute(deps), async (c) => {
+    const draft = c.req.valid("json");
+    const notice = await deps.notices.create(draft, { id: deps.newId(), now: deps.clock() });
+    deps.logger.info("notice created", { noticeId: notice.id, by: c.get("principal").userId });
+    return c.json(notice, 201, { location: `/notice/${notice.id}` });
+  });
+}

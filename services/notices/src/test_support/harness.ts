@@ -1,0 +1,108 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
+import { type AppDeps, createApp } from "../app.ts";
+import { createTokenVerifier } from "../auth/token_verifier.ts";
+import { createLogger } from "../logger.ts";
+import type { NoticesRedis } from "../notices/redis_client.ts";
+import { type NoticesRepository, redisNoticesRepository } from "../notices/repository.ts";
+import { startTracing } from "../tracing/tracing.ts";
+import { connectTestRedis, deleteKeysUnder, uniqueKeyPrefix } from "./redis.ts";
+import { AUDIENCE, ISSUER, jwksOf, makeSigningKey, type SigningKey, signToken, type TokenOptions } from "./tokens.ts";
+
+export type LogRecord = { level: string; msg: string; traceId?: string; [key: string]: unknown };
+
+export type HarnessOptions = {
+  /** Keys the verifier trusts; a local key set holding the harness's signing key by default. */
+  keys?: JWTVerifyGetKey;
+  /** Wraps the real repository, e.g. to make it fail. */
+  wrapRepository?: (repository: NoticesRepository) => NoticesRepository;
+  clock?: () => Date;
+  /** Another Redis client than the test Redis (e.g. one pointing nowhere). */
+  redis?: NoticesRedis;
+};
+
+export type RequestOptions = {
+  token?: string;
+  json?: unknown;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+};
+
+// deno-lint-ignore no-explicit-any -- tests read arbitrary JSON bodies and assert on them
+export type TestResponse = { status: number; headers: Headers; body: any; text: string };
+
+/**
+ * The real app on the real test Redis (a key prefix of its own), real Ed25519 tokens, spans in
+ * memory and log lines captured. `await using` cleans the keys up and closes the client.
+ */
+export async function startHarness(options: HarnessOptions = {}) {
+  const redis = options.redis ?? await connectTestRedis();
+  const keyPrefix = uniqueKeyPrefix();
+  const signingKey: SigningKey = await makeSigningKey();
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing({ serviceName: "notices", exporter });
+  const logs: LogRecord[] = [];
+  const logger = createLogger({ service: "notices", level: "debug", write: (line) => logs.push(JSON.parse(line)) });
+  const repository = redisNoticesRepository({ redis, tracer: tracing.tracer, keyPrefix });
+  const deps: AppDeps = {
+    notices: options.wrapRepository ? options.wrapRepository(repository) : repository,
+    verifyToken: createTokenVerifier({
+      keys: options.keys ?? createLocalJWKSet(jwksOf(signingKey)),
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    }),
+    clock: options.clock ?? (() => new Date()),
+    newId: () => crypto.randomUUID(),
+    logger,
+    tracer: tracing.tracer,
+  };
+  const app: OpenAPIHono = createApp(deps);
+
+  const request = async (method: string, path: string, init: RequestOptions = {}): Promise<TestResponse> => {
+    const headers = new Headers(init.headers);
+    if (init.token !== undefined) headers.set("authorization", `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    const res = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch { /* not JSON: callers look at text */ }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  };
+
+  return {
+    app,
+    redis,
+    keyPrefix,
+    repository,
+    signingKey,
+    exporter,
+    logs,
+    request,
+    adminToken: (opts: TokenOptions = {}) => signToken(signingKey, { role: "admin", ...opts }),
+    userToken: (opts: TokenOptions = {}) => signToken(signingKey, { role: "user", name: "Test User", ...opts }),
+    spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
+    async [Symbol.asyncDispose]() {
+      await tracing.shutdown();
+      if (redis.isReady) await deleteKeysUnder(redis, keyPrefix);
+      if (redis.isOpen) await redis.close();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;
+
+/** Creates a notice through the API as an admin and returns it. */
+export async function createNotice(h: Harness, title = "Maintenance", body = "Sunday 02:00 UTC") {
+  const res = await h.request("POST", "/notice", { token: await h.adminToken(), json: { title, body } });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${res.text}`);
+  return res.body as { id: string; title: string; body: string; createdAt: string; updatedAt: string };
+}
+
+export const PROBLEM_TYPE = (code: string) => `https://msa-board.dev/problems/${code}`;

@@ -1,0 +1,41 @@
+import { createNoticesRedis, type NoticesRedis } from "../notices/redis_client.ts";
+
+/**
+ * The suite needs a real Redis: without TEST_REDIS_URL it fails at once (never skips), saying
+ * what to set.
+ */
+export function testRedisUrl(): string {
+  const url = Deno.env.get("TEST_REDIS_URL");
+  if (!url) {
+    throw new Error(
+      "TEST_REDIS_URL is not set. The notices suite runs against a real Redis: set TEST_REDIS_URL " +
+        "(e.g. TEST_REDIS_URL=redis://127.0.0.1:6390 deno task test), or run `npm test` at the repository " +
+        "root, which starts one.",
+    );
+  }
+  return url;
+}
+
+const runId = crypto.randomUUID().slice(0, 8);
+let counter = 0;
+
+/** A key prefix no other test (or run) shares, so tests never see each other's notices. */
+export const uniqueKeyPrefix = () => `notices-test:${runId}:${++counter}:`;
+
+export async function connectTestRedis(): Promise<NoticesRedis> {
+  const redis = createNoticesRedis(testRedisUrl());
+  redis.on("error", () => {}); // a test that stops Redis on purpose checks the outcome itself
+  await redis.connect();
+  return redis;
+}
+
+export async function keysUnder(redis: NoticesRedis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
+  return keys.sort();
+}
+
+export async function deleteKeysUnder(redis: NoticesRedis, prefix: string): Promise<void> {
+  const keys = await keysUnder(redis, prefix);
+  if (keys.length > 0) await redis.del(keys);
+}

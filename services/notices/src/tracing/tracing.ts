@@ -1,0 +1,81 @@
+import { context, propagation, trace, type Tracer } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
+
+export type TracingOptions = {
+  serviceName: string;
+  serviceVersion?: string;
+  /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318; `/v1/traces` is appended. */
+  otlpEndpoint?: string;
+  enabled?: boolean;
+  /** Tests pass an in-memory exporter: spans are then exported as each one ends. */
+  exporter?: SpanExporter;
+  /** How often batches leave; short, so a trace shows up in Jaeger while you look. */
+  flushIntervalMs?: number;
+};
+
+export type Tracing = {
+  tracer: Tracer;
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+};
+
+let contextInstalled = false;
+
+/**
+ * Async context (AsyncLocalStorage — Deno has node:async_hooks) and W3C propagation, once per
+ * process. Installed even with tracing off, so an incoming trace id still reaches the logs.
+ */
+export function installTraceContext(): void {
+  if (contextInstalled) return;
+  contextInstalled = true;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+}
+
+/**
+ * The tracer provider of this process. It is not registered globally: the tracer is handed to
+ * whoever makes spans, which keeps tests free to use their own provider.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  installTraceContext();
+  if (options.enabled === false) {
+    return { tracer: trace.getTracer(options.serviceName), flush: async () => {}, shutdown: async () => {} };
+  }
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.exporter) {
+    spanProcessors.push(new SimpleSpanProcessor(options.exporter));
+  } else {
+    const base = (options.otlpEndpoint ?? "http://127.0.0.1:4318").replace(/\/+$/, "");
+    const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: 5_000 });
+    spanProcessors.push(
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: options.flushIntervalMs ?? 500,
+        maxQueueSize: 8192,
+        maxExportBatchSize: 512,
+      }),
+    );
+  }
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      [ATTR_SERVICE_VERSION]: options.serviceVersion ?? "0.1.0",
+    }),
+    spanProcessors,
+  });
+  return {
+    tracer: provider.getTracer(options.serviceName, options.serviceVersion ?? "0.1.0"),
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
