@@ -57,10 +57,12 @@ const b64url = (text: string) => btoa(text).replaceAll("+", "-").replaceAll("/",
 const fromB64url = (part: string) => atob(part.replaceAll("-", "+").replaceAll("_", "/"));
 
 /**
- * Every token an attacker might try against a write route, each of which must get a 401:
- * the trusted key is `trusted` (the one the service's key set holds).
+ * Every token an attacker might try against a write route, each of which must get a 401 whose
+ * detail matches `why`; `trusted` is the key the service's key set holds.
  */
-export async function forgedTokens(trusted: SigningKey): Promise<Record<string, string>> {
+export type ForgedToken = { name: string; token: string; why: RegExp };
+
+export async function forgedTokens(trusted: SigningKey): Promise<ForgedToken[]> {
   const now = Math.floor(Date.now() / 1000);
   const adminClaims = { role: "admin", name: "Mallory" };
   const foreign = await makeSigningKey(trusted.kid); // same kid, different key
@@ -86,33 +88,43 @@ export async function forgedTokens(trusted: SigningKey): Promise<Record<string, 
     .setIssuedAt(now)
     .setExpirationTime(now + 900)
     .encode();
-  return {
-    "malformed (not a JWT)": "not-a-jwt",
-    "malformed (three garbage parts)": "abc.def.ghi",
-    "malformed (header only)": `${b64url(JSON.stringify({ alg: "EdDSA", kid: trusted.kid }))}..`,
-    "alg none": unsecured,
-    "alg none with the trusted kid": `${b64url(JSON.stringify({ alg: "none", kid: trusted.kid }))}.${
-      unsecured.split(".")[1]
-    }.`,
-    "HS256 keyed with the public key PEM": await hs256(pem),
-    "HS256 keyed with the raw public key bytes": await hs256(rawPublicKey),
-    "signed by a foreign Ed25519 key under the trusted kid": await signToken(foreign),
-    "signed by a foreign Ed25519 key under an unknown kid": await signToken(unknown),
-    "tampered claims (role changed, signature kept)": `${header}.${tamperedPayload}.${signature}`,
-    "signature stripped": `${header}.${payload}.`,
-    "expired": await signToken(trusted, { expiresIn: -60 }),
-    "wrong issuer": await signToken(trusted, { issuer: "someone-else" }),
-    "wrong audience": await signToken(trusted, { audience: "another-service" }),
-    "missing role claim": await new SignJWT({ name: "No Role" })
-      .setProtectedHeader({ alg: "EdDSA", kid: trusted.kid })
-      .setSubject("x")
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 900)
-      .sign(trusted.privateKey),
-    "unknown role": await signToken(trusted, { extra: { role: "superuser" } }),
-  };
+  const invalid = /not valid/;
+  const algorithm = /algorithm is not accepted/;
+  const claims = /claims/;
+  const forged: [string, string | Promise<string>, RegExp][] = [
+    ["malformed (not a JWT)", "not-a-jwt", invalid],
+    ["malformed (three garbage parts)", "abc.def.ghi", invalid],
+    ["malformed (header only)", `${b64url(JSON.stringify({ alg: "EdDSA", kid: trusted.kid }))}..`, invalid],
+    ["alg none", unsecured, algorithm],
+    [
+      "alg none with the trusted kid",
+      `${b64url(JSON.stringify({ alg: "none", kid: trusted.kid }))}.${unsecured.split(".")[1]}.`,
+      algorithm,
+    ],
+    ["HS256 keyed with the public key PEM", hs256(pem), algorithm],
+    ["HS256 keyed with the raw public key bytes", hs256(rawPublicKey), algorithm],
+    ["signed by a foreign Ed25519 key under the trusted kid", signToken(foreign), invalid],
+    ["signed by a foreign Ed25519 key under an unknown kid", signToken(unknown), /not signed by a known key/],
+    ["tampered claims (role changed, signature kept)", `${header}.${tamperedPayload}.${signature}`, invalid],
+    ["signature stripped", `${header}.${payload}.`, invalid],
+    ["expired", signToken(trusted, { expiresIn: -60 }), /expired/],
+    ["wrong issuer", signToken(trusted, { issuer: "someone-else" }), claims],
+    ["wrong audience", signToken(trusted, { audience: "another-service" }), claims],
+    [
+      "missing role claim",
+      new SignJWT({ name: "No Role" })
+        .setProtectedHeader({ alg: "EdDSA", kid: trusted.kid })
+        .setSubject("x")
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 900)
+        .sign(trusted.privateKey),
+      claims,
+    ],
+    ["unknown role", signToken(trusted, { extra: { role: "superuser" } }), claims],
+  ];
+  return await Promise.all(forged.map(async ([name, token, why]) => ({ name, token: await token, why })));
 }
 
 export type JwksServer = AsyncDisposable & {
