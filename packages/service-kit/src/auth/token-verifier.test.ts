@@ -23,7 +23,9 @@ describe("requireAuth", () => {
     const token = await tokens.sign({ sub: "u1", role: "user", name: "Ada" });
     const res = await app.request("/me", { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ userId: "u1", role: "user", name: "Ada" });
+    const principal = await res.json();
+    expect(principal).toMatchObject({ userId: "u1", role: "user", name: "Ada" });
+    expect(Math.abs(Date.parse(principal.issuedAt) - Date.now())).toBeLessThan(5_000);
   });
 
   test("no token is a 401 problem with a Bearer challenge", async () => {

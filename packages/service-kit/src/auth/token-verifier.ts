@@ -25,7 +25,7 @@ export function createTokenVerifier({ keys, issuer, audience, clock }: TokenVeri
       });
       const claims = accessTokenClaims.safeParse(payload);
       if (!claims.success) throw new ProblemError("unauthorized", "The access token is missing required claims.");
-      return { userId: claims.data.sub, role: claims.data.role, name: claims.data.name };
+      return { userId: claims.data.sub, role: claims.data.role, name: claims.data.name, issuedAt: new Date(claims.data.iat * 1000) };
     } catch (err) {
       if (err instanceof ProblemError) throw err;
       throw new ProblemError("unauthorized", describeTokenError(err));

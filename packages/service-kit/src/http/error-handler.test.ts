@@ -14,6 +14,10 @@ app.get("/boom", () => {
 app.get("/store-down", () => {
   throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:55432"), { code: "ECONNREFUSED" });
 });
+app.get("/store-down-wrapped", () => {
+  const driverError = Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:55432"), { code: "CONNECTION_CLOSED" });
+  throw new Error("Failed query: select 1\nparams: ", { cause: driverError });
+});
 app.get("/conflict", () => {
   throw new ProblemError("conflict", "That email is taken.");
 });
@@ -34,6 +38,12 @@ describe("handleErrors", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect((await res.json()).type).toBe("https://msa-board.dev/problems/unavailable");
+  });
+
+  test("a store outage wrapped by the ORM (error.cause) is a 503 problem too", async () => {
+    const res = await app.request("/store-down-wrapped");
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toContain("Failed query");
   });
 
   test("problem errors keep their status; unknown routes are 404 problems", async () => {

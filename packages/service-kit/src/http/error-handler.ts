@@ -65,10 +65,14 @@ const unavailableCodes = new Set([
 ]);
 
 export function isStoreUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && unavailableCodes.has(code)) return true;
-  const name = (err as { name?: unknown } | null)?.name;
-  return name === "ClientClosedError" || name === "SocketClosedUnexpectedlyError" || name === "ConnectionTimeoutError";
+  // drizzle wraps driver errors (DrizzleQueryError, with the driver's error as `cause`): look through a few layers.
+  for (let layer = err, depth = 0; layer && depth < 5; layer = (layer as { cause?: unknown }).cause, depth++) {
+    const code = (layer as { code?: unknown }).code;
+    if (typeof code === "string" && unavailableCodes.has(code)) return true;
+    const name = (layer as { name?: unknown }).name;
+    if (name === "ClientClosedError" || name === "SocketClosedUnexpectedlyError" || name === "ConnectionTimeoutError") return true;
+  }
+  return false;
 }
 
 export const notFoundProblem: NotFoundHandler = (c) =>
