@@ -16,6 +16,9 @@ export function testRedisUrl(): string {
   return url;
 }
 
+/** Checked when the first test module loads, so a run without it stops before any test. */
+export const TEST_REDIS_URL = testRedisUrl();
+
 const runId = crypto.randomUUID().slice(0, 8);
 let counter = 0;
 
@@ -23,7 +26,7 @@ let counter = 0;
 export const uniqueKeyPrefix = () => `notices-test:${runId}:${++counter}:`;
 
 export async function connectTestRedis(): Promise<NoticesRedis> {
-  const redis = createNoticesRedis(testRedisUrl());
+  const redis = createNoticesRedis(TEST_REDIS_URL);
   redis.on("error", () => {}); // a test that stops Redis on purpose checks the outcome itself
   await redis.connect();
   return redis;

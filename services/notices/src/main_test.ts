@@ -1,0 +1,128 @@
+/**
+ * The real entry point as operators run it: `deno task start`, with exactly its permissions.
+ */
+import assert from "node:assert/strict";
+import { connectTestRedis, testRedisUrl } from "./test_support/redis.ts";
+import { jwksOf, makeSigningKey, signToken } from "./test_support/tokens.ts";
+
+const serviceDir = new URL("../", import.meta.url).pathname;
+
+type Started = { child: Deno.ChildProcess; lines: string[]; url: string; output: () => string };
+
+function spawnService(env: Record<string, string>): { child: Deno.ChildProcess; lines: string[] } {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "start"],
+    cwd: serviceDir,
+    env: { OTEL_SDK_DISABLED: "true", NO_COLOR: "1", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    let buffered = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      buffered += chunk;
+      const parts = buffered.split("\n");
+      buffered = parts.pop() ?? "";
+      lines.push(...parts);
+    }
+    if (buffered) lines.push(buffered);
+  };
+  void collect(child.stdout);
+  void collect(child.stderr);
+  return { child, lines };
+}
+
+async function startService(env: Record<string, string>): Promise<Started> {
+  const { child, lines } = spawnService({ PORT: "0", REDIS_URL: testRedisUrl(), ...env });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const listening = lines.map(tryJson).find((l) => l?.msg === "listening");
+    if (listening) return { child, lines, url: String(listening.url), output: () => lines.join("\n") };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the service did not start:\n${lines.join("\n")}`);
+}
+
+/** The service ran without a key prefix: remove exactly what the test created. */
+async function removeNotice(id: string) {
+  const redis = await connectTestRedis();
+  await redis.del(`notice:${id}`);
+  await redis.zRem("notices:by-created", id);
+  await redis.close();
+}
+
+function tryJson(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+Deno.test("a bad environment value stops the start, naming the variable", async () => {
+  for (const [name, value] of [["PORT", "not-a-port"], ["REDIS_URL", "http://wrong"], ["OTEL_SDK_DISABLED", "maybe"]]) {
+    const { child, lines } = spawnService({ [name as string]: value as string });
+    const status = await child.status;
+    assert.notEqual(status.code, 0, `${name}=${value} must not start`);
+    assert.match(lines.join("\n"), new RegExp(`${name}:`));
+  }
+});
+
+Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-flight request and exits 0", async () => {
+  const key = await makeSigningKey();
+  let releaseJwks!: () => void;
+  const jwksHeld = new Promise<void>((resolve) => (releaseJwks = resolve));
+  let jwksRequested!: () => void;
+  const jwksAsked = new Promise<void>((resolve) => (jwksRequested = resolve));
+  // A JWKS endpoint that holds its answer, so a POST is in flight when SIGTERM arrives.
+  await using jwks = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
+    jwksRequested();
+    await jwksHeld;
+    return Response.json(jwksOf(key));
+  });
+  const service = await startService({
+    JWKS_URL: `http://127.0.0.1:${jwks.addr.port}/jwks.json`,
+    SHUTDOWN_TIMEOUT_MS: "10000",
+  });
+  let createdId: string | undefined;
+  try {
+    const health = await fetch(`${service.url}/healthz`);
+    assert.equal(health.status, 200, service.output());
+    assert.deepEqual(await health.json(), { status: "ok", checks: { redis: "ok" } });
+
+    const token = await signToken(key);
+    const inFlight = fetch(`${service.url}/notice`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "drained", body: "answered during shutdown" }),
+    });
+    await jwksAsked;
+    service.child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 200));
+    releaseJwks();
+    const res = await inFlight;
+    assert.equal(res.status, 201, service.output());
+    createdId = (await res.json()).id;
+
+    const status = await service.child.status;
+    assert.equal(status.code, 0, service.output());
+    await fetch(`${service.url}/healthz`).then(
+      () => assert.fail("still accepting after shutdown"),
+      () => {},
+    );
+    const logs = service.lines.map(tryJson).filter((l) => l !== undefined);
+    assert.ok(logs.every((l) => l.service === "notices" && typeof l.time === "string" && l.level && l.msg));
+    const order = (msg: string) => logs.findIndex((l) => l.msg === msg);
+    assert.ok(order("listening") >= 0 && order("shutting down") > order("listening"), service.output());
+    assert.ok(order("stopped") > logs.findIndex((l) => l.msg === "request" && l.status === 201), "drained first");
+    assert.ok(!service.output().includes(token.split(".")[2] as string), "no token in the logs");
+  } finally {
+    try {
+      service.child.kill("SIGKILL");
+    } catch { /* already exited, as it should have */ }
+    await service.child.status;
+    if (createdId) await removeNotice(createdId);
+  }
+});
