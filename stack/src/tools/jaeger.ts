@@ -88,8 +88,14 @@ async function buildFrom(go: string, source: ModuleSource, target: BuildTarget):
     const chmod = await run(["chmod", "-R", "u+w", work]);
     if (chmod.code !== 0) throw new Error(`chmod -R u+w ${work} failed: ${chmod.stderr}`);
 
-    const code = await goBuild(go, work, ["-o", output, "-ldflags", linkerFlags(target.release, source.time), target.mainPackage], target.log);
-    if (code !== 0) throw new MissingToolError(`go build of Jaeger failed (exit ${code}). Last lines of ${target.log}:\n${tail(target.log, 30)}`);
+    const code = await goBuild(
+      go,
+      work,
+      ["-o", output, "-ldflags", linkerFlags(target.release, source.time), target.mainPackage],
+      target.log,
+    );
+    if (code !== 0)
+      throw new MissingToolError(`go build of Jaeger failed (exit ${code}). Last lines of ${target.log}:\n${tail(target.log, 30)}`);
     renameSync(output, target.binary);
   } finally {
     rmSync(work, { recursive: true, force: true });
