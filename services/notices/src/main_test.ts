@@ -126,3 +126,47 @@ Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-fligh
     if (createdId) await removeNotice(createdId);
   }
 });
+
+type OtlpSpan = { name: string; traceId: string; spanId: string; parentSpanId?: string; attributes: unknown[] };
+
+Deno.test("spans leave over OTLP/HTTP as service `notices`, joined to the caller's trace, flushed on SIGTERM", async () => {
+  const batches: { resourceSpans: { resource: { attributes: unknown[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] }[] =
+    [];
+  await using collector = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    if (new URL(req.url).pathname === "/v1/traces") batches.push(await req.json());
+    return Response.json({});
+  });
+  const service = await startService({
+    OTEL_SDK_DISABLED: "false",
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.addr.port}`,
+  });
+  try {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const res = await fetch(`${service.url}/notice?limit=1`, {
+      headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    assert.equal(res.status, 200, service.output());
+    await res.body?.cancel();
+    service.child.kill("SIGTERM");
+    assert.equal((await service.child.status).code, 0, service.output());
+
+    const resources = batches.flatMap((b) => b.resourceSpans);
+    assert.ok(resources.length > 0, "spans were exported before exit");
+    for (const r of resources) {
+      assert.ok(
+        JSON.stringify(r.resource.attributes).includes('{"key":"service.name","value":{"stringValue":"notices"}}'),
+      );
+    }
+    const spans = resources.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).filter((s) => s.traceId === traceId);
+    const server = spans.find((s) => s.name === "GET /notice");
+    assert.ok(server, JSON.stringify(spans.map((s) => s.name)));
+    assert.equal(server.parentSpanId, "b7ad6b7169203331");
+    const redis = spans.find((s) => s.name === "EVALSHA");
+    assert.equal(redis?.parentSpanId, server.spanId);
+  } finally {
+    try {
+      service.child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await service.child.status;
+  }
+});
