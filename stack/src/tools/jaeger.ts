@@ -41,7 +41,7 @@ export async function ensureJaeger(ctx: ToolContext, options: EnsureJaegerOption
   mkdirSync(dir, { recursive: true });
 
   const source = await ctx.step(`downloading Jaeger ${release} source (go mod download ${module}@${version})`, () =>
-    downloadModule(go, `${module}@${version}`),
+    downloadModule(go, `${module}@${version}`, dir),
   );
   const log = join(dir, "build.log");
   await ctx.step(`building Jaeger ${release} with Go (first time only, a few minutes; log: ${log})`, () =>
@@ -53,8 +53,9 @@ export async function ensureJaeger(ctx: ToolContext, options: EnsureJaegerOption
 
 type ModuleSource = { dir: string; time: string | undefined };
 
-async function downloadModule(go: string, moduleAtVersion: string): Promise<ModuleSource> {
-  const result = await run([go, "mod", "download", "-json", moduleAtVersion]);
+async function downloadModule(go: string, moduleAtVersion: string, cwd: string): Promise<ModuleSource> {
+  // Run outside any Go module (the cache dir), so a go.mod or go.work around the caller cannot interfere.
+  const result = await run([go, "mod", "download", "-json", moduleAtVersion], { cwd });
   // On failure go still prints the JSON object, with an Error field saying why.
   let info: { Dir?: string; Info?: string; Error?: string } = {};
   try {
