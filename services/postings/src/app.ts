@@ -1,0 +1,47 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { traceRequests } from "@msa-board/service-kit/tracing";
+import type { AppDeps, PostingsApp } from "./app-types.ts";
+import { registerCreatePosting } from "./routes/create-posting.ts";
+import { registerDeletePosting } from "./routes/delete-posting.ts";
+import { registerGetPosting } from "./routes/get-posting.ts";
+import { registerHealthz } from "./routes/healthz.ts";
+import { registerListPostings } from "./routes/list-postings.ts";
+import { registerMetrics } from "./routes/metrics.ts";
+import { registerUpdatePosting } from "./routes/update-posting.ts";
+
+export type { AppDeps } from "./app-types.ts";
+
+/** The postings HTTP API. Owns error handling, validation problems and the OpenAPI document. */
+export function createApp(deps: AppDeps): PostingsApp {
+  const app: PostingsApp = new OpenAPIHono({ defaultHook: validationProblemHook });
+  app.use(traceRequests({ serviceName: "postings", ...(deps.tracer ? { tracer: deps.tracer } : {}) }));
+  app.onError(handleErrors(deps.logger));
+  app.notFound(notFoundProblem);
+
+  registerListPostings(app, deps);
+  registerGetPosting(app, deps);
+  registerCreatePosting(app, deps);
+  registerUpdatePosting(app, deps);
+  registerDeletePosting(app, deps);
+  registerHealthz(app, deps);
+  registerMetrics(app, deps);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT (EdDSA)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "msa-board postings",
+      version: "0.1.0",
+      description:
+        "The board: postings newest first in keyset pages (follow `nextCursor`; cursors are opaque and signed), " +
+        "written by the holder of a verified access token. Errors are application/problem+json (RFC 9457). " +
+        "Request bodies are strict: unknown fields are a 400.",
+    },
+  });
+  return app;
+}

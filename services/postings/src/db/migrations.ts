@@ -1,0 +1,10 @@
+import { fileURLToPath } from "node:url";
+import { migrateDatabase } from "@msa-board/service-kit/db";
+
+/** The generated SQL migrations shipped beside the code (drizzle/). */
+export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+
+/** Advisory lock key for this service's migrations ("post" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x706f_7374;
+
+export const migratePostingsDatabase = (url: string) => migrateDatabase({ url, migrationsFolder, lockKey: MIGRATION_LOCK_KEY });

@@ -1,0 +1,29 @@
+export type BackoffOptions = { initialMs: number; maxMs: number };
+
+/** Exponential backoff with "equal jitter": half fixed, half random, never above the cap. */
+export function backoffDelay(failures: number, { initialMs, maxMs }: BackoffOptions, random = Math.random): number {
+  const exponential = Math.min(maxMs, initialMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(exponential / 2 + (exponential / 2) * random());
+}
+
+/** A sleep that `interrupt()` cuts short (used by stop). */
+export class InterruptibleSleep {
+  private release: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.release = undefined;
+        resolve();
+      }
+      this.release = done;
+    });
+  }
+
+  interrupt(): void {
+    this.release?.();
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { Transaction } from "../db/client.ts";
+import { AuthorsRepository } from "../postings/authors-repository.ts";
+
+/** An event ready for its handler: validated data and the time it happened. */
+export type HandledEvent<T> = { id: string; type: string; occurredAt: Date; data: T };
+
+export type EventHandler<T = unknown> = {
+  data: z.ZodType<T>;
+  /** Runs inside the consumer's transaction, with the dedupe record; throwing rolls both back. */
+  handle(tx: Transaction, event: HandledEvent<T>): Promise<Record<string, unknown>>;
+};
+
+export type EventHandlers = Record<string, EventHandler>;
+
+const handler = <T>(h: EventHandler<T>): EventHandler => h as unknown as EventHandler;
+
+const userId = z.string().min(1).max(200);
+
+/**
+ * What postings does with users' events. A rename is applied only if it is newer than the name we
+ * have (occurredAt, then event id), so a late, older rename never wins; a deletion removes the
+ * author's postings and leaves a tombstone that later renames and posts cannot get past.
+ */
+export const userEventHandlers: EventHandlers = {
+  "user.updated": handler({
+    data: z.object({ userId, name: z.string().min(1).max(500) }),
+    async handle(tx, event) {
+      const authors = new AuthorsRepository(tx);
+      const before = await authors.find(event.data.userId);
+      const after = await authors.recordName(event.data.userId, { name: event.data.name, asOf: event.occurredAt, eventId: event.id });
+      const applied = after.nameEventId === event.id;
+      return { applied, stale: !applied && after.deletedAt === null, renamed: applied && before?.name !== after.name };
+    },
+  }),
+  "user.deleted": handler({
+    data: z.object({ userId }),
+    async handle(tx, event) {
+      const postingsDeleted = await new AuthorsRepository(tx).markDeleted(event.data.userId, event.occurredAt);
+      return { postingsDeleted };
+    },
+  }),
+};
