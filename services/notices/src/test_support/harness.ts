@@ -18,6 +18,8 @@ export type HarnessOptions = {
   /** Wraps the real repository, e.g. to make it fail. */
   wrapRepository?: (repository: NoticesRepository) => NoticesRepository;
   clock?: () => Date;
+  /** false: as with OTEL_SDK_DISABLED=true. */
+  tracing?: boolean;
   /** Another Redis client than the test Redis (e.g. one pointing nowhere). */
   redis?: NoticesRedis;
 };
@@ -41,7 +43,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const keyPrefix = uniqueKeyPrefix();
   const signingKey: SigningKey = await makeSigningKey();
   const exporter = new InMemorySpanExporter();
-  const tracing = startTracing({ serviceName: "notices", exporter });
+  const tracing = startTracing({ serviceName: "notices", exporter, enabled: options.tracing ?? true });
   const logs: LogRecord[] = [];
   const logger = createLogger({ service: "notices", level: "debug", write: (line) => logs.push(JSON.parse(line)) });
   const repository = redisNoticesRepository({ redis, tracer: tracing.tracer, keyPrefix });

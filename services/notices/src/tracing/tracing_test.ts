@@ -71,3 +71,11 @@ Deno.test("a failing request marks its spans as errors; unknown routes are named
   await h.request("GET", "/nowhere");
   assert.equal(serverSpans(h.spans())[0]?.name, "GET /*");
 });
+
+Deno.test("tracing off (OTEL_SDK_DISABLED=true): no spans, yet the caller's trace id still reaches the logs", async () => {
+  await using h = await startHarness({ tracing: false });
+  const res = await h.request("GET", "/notice", { headers: { traceparent } });
+  assert.equal(res.status, 200);
+  assert.deepEqual(h.spans(), []);
+  assert.equal(h.logs.find((l) => l.msg === "request")?.traceId, traceId);
+});
