@@ -16,7 +16,15 @@ export async function api<T = any>(
     headers["content-type"] ??= "application/json";
     body = JSON.stringify(options.json);
   }
-  const res = await fetch(`${options.base ?? stack.gatewayUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(15_000) });
+  // Envoy answers a rejected request body with `connection: close`; Bun's fetch may still reuse that
+  // socket for the next request (ECONNRESET), so these suites do not pool connections.
+  const res = await fetch(`${options.base ?? stack.gatewayUrl}${path}`, {
+    method,
+    headers,
+    body,
+    keepalive: false,
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   if (text && (res.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
