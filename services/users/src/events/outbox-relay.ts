@@ -91,6 +91,7 @@ export class OutboxRelay {
   start(): void {
     if (this.loop) return;
     this.stopped = false;
+    this.sleeper.reset();
     this.current.state = "running";
     // The loop's own bookkeeping (claiming, pruning) is not traced: only publishes are, in their event's trace.
     this.loop = context.with(suppressTracing(ROOT_CONTEXT), () => this.run());
@@ -120,7 +121,7 @@ export class OutboxRelay {
    * many rows were published; rejects with the first failure (after keeping what succeeded).
    */
   async publishPending(): Promise<number> {
-    const result = await this.publishBatch();
+    const result = await context.with(suppressTracing(ROOT_CONTEXT), () => this.publishBatch());
     if (result.error !== undefined) throw result.error;
     return result.published;
   }
@@ -129,19 +130,20 @@ export class OutboxRelay {
     let failures = 0;
     while (!this.stopped) {
       this.subscribe();
+      let more = false;
       try {
         const result = await this.publishBatch();
         if (result.error !== undefined) throw result.error;
         if (failures > 0) this.recovered(failures);
         failures = 0;
-        await this.pruneIfDue();
-        if (result.claimed === this.o.batchSize) continue;
-        await this.sleeper.sleep(this.o.pollIntervalMs, { wakeable: true });
+        more = result.claimed === this.o.batchSize;
       } catch (err) {
         failures += 1;
         this.failed(err, failures);
-        await this.sleeper.sleep(backoffDelay(failures, this.o.backoff), { wakeable: false });
       }
+      await this.pruneIfDue();
+      if (failures > 0) await this.sleeper.sleep(backoffDelay(failures, this.o.backoff), { wakeable: false });
+      else if (!more) await this.sleeper.sleep(this.o.pollIntervalMs, { wakeable: true });
     }
   }
 
@@ -157,7 +159,6 @@ export class OutboxRelay {
           await this.publishOne(tx, event);
           published += 1;
         } catch (error) {
-          this.current.failedAttemptsTotal += 1;
           await outbox.recordFailure(event.id, errorMessage(error));
           return { published, claimed: batch.length, error };
         }
@@ -231,6 +232,7 @@ export class OutboxRelay {
   }
 
   private failed(err: unknown, failures: number): void {
+    this.current.failedAttemptsTotal += 1;
     this.current.lastError = errorMessage(err);
     if (failures === 1) {
       this.current.state = "retrying";

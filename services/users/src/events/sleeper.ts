@@ -4,9 +4,11 @@
  */
 export class Sleeper {
   private pendingWake = false;
+  private interrupted = false;
   private waiter: { resolve: () => void; timer: ReturnType<typeof setTimeout>; wakeable: boolean } | undefined;
 
   sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
+    if (this.interrupted) return Promise.resolve();
     if (wakeable && this.pendingWake) {
       this.pendingWake = false;
       return Promise.resolve();
@@ -22,9 +24,15 @@ export class Sleeper {
     else this.pendingWake = true;
   }
 
-  /** Ends any sleep, wakeable or not (used by stop). */
+  /** Ends any sleep, wakeable or not, and every later one until `reset` (used by stop). */
   interrupt(): void {
+    this.interrupted = true;
     this.release();
+  }
+
+  reset(): void {
+    this.interrupted = false;
+    this.pendingWake = false;
   }
 
   private release(): void {

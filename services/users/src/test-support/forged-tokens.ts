@@ -24,7 +24,7 @@ export async function forgedTokens(
   const attacker = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   const now = Math.floor(Date.now() / 1000);
   const hs256 = async (secret: Uint8Array) => {
-    const hmac = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const hmac = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     const input = `${encode({ alg: "HS256", kid, typ: "JWT" })}.${payload}`;
     return `${input}.${base64url.encode(new Uint8Array(await crypto.subtle.sign("HMAC", hmac, new TextEncoder().encode(input))))}`;
   };
