@@ -22,7 +22,9 @@ const statusToCode: Record<number, ProblemCode> = {
 export function handleErrors(logger: Logger): ErrorHandler {
   return function handleError(err, c) {
     if (err instanceof ProblemError) {
-      if (err.status >= 500) logger.warn(err.detail, { code: err.code, cause: err.cause, path: c.req.path });
+      if (err.status >= 500) {
+        logger.warn(err.detail, { code: err.code, cause: rootMessage(err.cause), path: c.req.path });
+      }
       return err.toResponse();
     }
     if (err instanceof HTTPException && statusToCode[err.status]) {
@@ -41,6 +43,13 @@ export function handleErrors(logger: Logger): ErrorHandler {
         : "An unexpected error occurred.",
     );
   };
+}
+
+/** The innermost cause's message: enough to tell an outage's reason without a stack per request. */
+function rootMessage(cause: unknown): string | undefined {
+  let current = cause;
+  while (current instanceof Error && current.cause !== undefined) current = current.cause;
+  return current === undefined ? undefined : current instanceof Error ? current.message : String(current);
 }
 
 export const notFoundProblem: NotFoundHandler = (c) =>

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../app_types.ts";
-import { ProblemError } from "../http/problem.ts";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem.ts";
 import { problems } from "./problem_responses.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok"), checks: z.object({ redis: z.literal("ok") }) });
@@ -19,10 +19,11 @@ export function registerHealthz(app: OpenAPIHono, { notices }: AppDeps) {
   app.openapi(healthzRoute, async (c) => {
     try {
       await notices.ping();
-    } catch (err) {
-      throw new ProblemError("unavailable", "Redis does not answer PING.", {
-        headers: { "retry-after": "1" },
-        cause: err,
+    } catch {
+      // Answered here rather than thrown: probes poll this, and the Redis client already logs the outage.
+      return c.json(problemBody("unavailable", "Redis does not answer PING."), 503, {
+        "content-type": PROBLEM_CONTENT_TYPE,
+        "retry-after": "1",
       });
     }
     return c.json({ status: "ok" as const, checks: { redis: "ok" as const } }, 200);
