@@ -143,3 +143,16 @@ describe("private keys at rest", () => {
     expect(() => new PrivateKeySealer(new Uint8Array(16))).toThrow(/32 bytes/);
   });
 });
+
+describe("while the database is away", () => {
+  test("the JWKS and token verification keep using the keys last read", async () => {
+    const db = createDatabaseClient(h.database.url, { max: 1 });
+    const store = new SigningKeyStore({ db: db.db, tokenTtlSeconds: TTL_SECONDS, cacheMs: 0 });
+    const token = await createTokenIssuer({ keys: store, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS })(user);
+    const jwks = await store.jwks();
+    await db.close(); // every later query fails
+    expect(await store.jwks()).toEqual(jwks);
+    const verify = createTokenVerifier({ keys: store.keyResolver, issuer: ISSUER, audience: AUDIENCE });
+    expect(await verify(token.accessToken)).toMatchObject({ userId: user.id });
+  });
+});

@@ -129,9 +129,16 @@ export class SigningKeyStore {
 
   private async publicKeys(force = false): Promise<Map<string, PublicKeyEntry>> {
     if (!force && this.published && Date.now() - this.published.at < this.cacheMs) return this.published.value;
-    this.refreshing ??= this.loadPublicKeys().finally(() => {
-      this.refreshing = undefined;
-    });
+    this.refreshing ??= this.loadPublicKeys()
+      .catch((err) => {
+        // While the database is away, keep answering with the keys last read: they are public, and
+        // verifiers elsewhere (the gateway, postings, notices) must not lose them with us.
+        if (this.published) return this.published.value;
+        throw err;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
     return this.refreshing;
   }
 
