@@ -14,7 +14,7 @@ export const ACCESS_LOG_FORMAT = {
   client: "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%",
   method: "%REQ(:METHOD)%",
   // The path without its query string: query values may carry things that should not be logged.
-  path: "%PATH(NQ:ORIG)%",
+  path: "%PATH(NQ)%",
   protocol: "%PROTOCOL%",
   route: "%ROUTE_NAME%",
   upstreamCluster: "%UPSTREAM_CLUSTER%",

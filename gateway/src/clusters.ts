@@ -67,7 +67,9 @@ const outlierDetection = ({ outlierDetection: od }: Limits) => ({
 
 const loadAssignment = (cluster: string, endpoints: HostPort[]) => ({
   cluster_name: cluster,
-  endpoints: [{ lb_endpoints: endpoints.map((e) => ({ endpoint: { address: socketAddress(e.host, e.port) } })) }],
+  endpoints: endpoints.length
+    ? [{ lb_endpoints: endpoints.map((e) => ({ endpoint: { address: socketAddress(e.host, e.port) } })) }]
+    : [],
 });
 
 /** Where the hosts come from: a watched EDS file (native) or DNS (containers). */
@@ -109,13 +111,16 @@ export const serviceCluster = (service: ServiceName, endpoints: Endpoints, limit
   typed_extension_protocol_options: upstreamHttp1(limits),
 });
 
-/** Jaeger's OTLP gRPC receiver. Nothing waits on it: if Jaeger is down, exports just fail. */
-export const otlpCluster = (otlp: HostPort) => ({
+/**
+ * Jaeger's OTLP gRPC receiver. Nothing waits on it: if Jaeger is down, exports just fail (and
+ * Envoy retries on the next flush). `null` leaves the cluster without endpoints.
+ */
+export const otlpCluster = (otlp: HostPort | null) => ({
   name: OTLP_CLUSTER,
-  type: "STRICT_DNS",
-  dns_lookup_family: "V4_PREFERRED",
+  type: otlp ? "STRICT_DNS" : "STATIC",
+  ...(otlp ? { dns_lookup_family: "V4_PREFERRED" } : {}),
   connect_timeout: duration(1_000),
-  load_assignment: loadAssignment(OTLP_CLUSTER, [otlp]),
+  load_assignment: loadAssignment(OTLP_CLUSTER, otlp ? [otlp] : []),
   typed_extension_protocol_options: {
     [HTTP_OPTIONS]: typed(HTTP_OPTIONS, { explicit_http_config: { http2_protocol_options: {} } }),
   },
@@ -123,5 +128,5 @@ export const otlpCluster = (otlp: HostPort) => ({
 
 export const clusters = (options: GatewayOptions) => [
   ...SERVICES.map((s) => serviceCluster(s, options.upstreams[s], options.limits)),
-  ...(options.otlp ? [otlpCluster(options.otlp)] : []),
+  otlpCluster(options.otlp),
 ];

@@ -1,6 +1,7 @@
 import { accessLog } from "./access-log.ts";
 import { clusters } from "./clusters.ts";
 import { corsFilter } from "./cors.ts";
+import { headerMutationFilter } from "./headers.ts";
 import { jwtFilter } from "./jwt.ts";
 import { localReplyConfig } from "./local-replies.ts";
 import type { GatewayOptions, Limits } from "./options.ts";
@@ -20,6 +21,7 @@ export { renderEndpointsFile, writeEndpointsFile, type Endpoint } from "./endpoi
 
 /** Filter order matters: preflights are answered first, floods are cut before any JWT work. */
 const httpFilters = (options: GatewayOptions) => [
+  headerMutationFilter(),
   corsFilter(),
   rateLimitFilter(options.limits),
   jwtFilter(options),
@@ -49,9 +51,11 @@ const httpConnectionManager = (options: GatewayOptions, limits: Limits) =>
     // x-envoy-* request headers (retries, timeouts). 0.0.0.0/32 never is a peer address.
     internal_address_config: { cidr_ranges: [{ address_prefix: "0.0.0.0", prefix_len: 32 }] },
     // Route on the canonical path: /postings/../user or //user cannot slip past the route table.
+    // An escaped slash (%2F) stays data inside its segment (Envoy's default, KEEP_UNCHANGED): the
+    // services route on the raw path too. Rejecting it would answer before tracing starts, i.e.
+    // without x-trace-id.
     normalize_path: true,
     merge_slashes: true,
-    path_with_escaped_slashes_action: "REJECT_REQUEST",
     request_headers_timeout: duration(limits.requestHeadersTimeoutMs),
     stream_idle_timeout: duration(limits.streamIdleTimeoutMs),
     common_http_protocol_options: {

@@ -51,27 +51,3 @@ export const jwtPerRoute = (auth: PublicRoute["auth"]) =>
     "envoy.extensions.filters.http.jwt_authn.v3.PerRouteConfig",
     auth === "bearer" ? { requirement_name: REQUIREMENT } : { disabled: true },
   );
-
-/**
- * Client-sent headers that could pass for identity or internal state at a service. Envoy never
- * sets them; a client that sends them is either confused or attacking, so they are dropped.
- * (Headers with underscores are dropped by the connection manager, so `x_user_id` cannot sneak in.)
- */
-export const UNTRUSTED_REQUEST_HEADERS = [
-  "x-user-id",
-  "x-user-role",
-  "x-user-name",
-  "x-user-email",
-  "x-user",
-  "x-auth-user",
-  "x-authenticated-user",
-  "x-forwarded-user",
-  "x-forwarded-email",
-  "x-remote-user",
-  "x-jwt-payload",
-  "x-jwt-claims",
-  "x-internal",
-  "x-internal-token",
-  "x-service-token",
-  "x-admin",
-];

@@ -1,10 +1,8 @@
-import { setHeader } from "./proto.ts";
-import { TRACE_ID_HEADER } from "./tracing.ts";
-
 /**
  * Every response Envoy makes itself (no route, bad token, too large, rate limited, upstream down or
  * slow) becomes an RFC 9457 problem, exactly like the services' own errors. Mappers only touch
- * local replies: a service's own 404/409/400 problem passes through unchanged.
+ * local replies: a service's own 404/409/400 problem passes through unchanged. (`x-trace-id` is
+ * added to every response, these included, by the header filter in headers.ts.)
  */
 
 export const PROBLEM_TYPE_BASE = "https://msa-board.dev/problems/";
@@ -73,14 +71,11 @@ const problemBody = (fields: Record<string, string | number>) => ({
   content_type: PROBLEM_CONTENT_TYPE,
 });
 
-const traceIdHeader = [setHeader(TRACE_ID_HEADER, "%TRACE_ID%")];
-
 export const localReplyConfig = () => ({
   mappers: [
     ...GATEWAY_PROBLEMS.map((p) => ({
       filter: statusIs(p.rewriteFrom ?? p.status),
       ...(p.rewriteFrom ? { status_code: p.status } : {}),
-      headers_to_add: traceIdHeader,
       body_format_override: problemBody({
         type: PROBLEM_TYPE_BASE + p.code,
         title: p.title,
@@ -91,7 +86,6 @@ export const localReplyConfig = () => ({
     // Any other error Envoy might produce still answers with a problem, never a plain-text body.
     {
       filter: statusAtLeast(400),
-      headers_to_add: traceIdHeader,
       body_format_override: problemBody({
         type: `${PROBLEM_TYPE_BASE}gateway-error`,
         title: "Gateway Error",
@@ -99,7 +93,5 @@ export const localReplyConfig = () => ({
         detail: "The gateway could not handle the request.",
       }),
     },
-    // Non-error local replies (CORS preflight answers) only get the trace id.
-    { filter: statusAtLeast(100), headers_to_add: traceIdHeader },
   ],
 });

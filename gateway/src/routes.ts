@@ -1,7 +1,7 @@
 import { CORS_FILTER, corsPolicy } from "./cors.ts";
-import { JWT_FILTER, UNTRUSTED_REQUEST_HEADERS, jwtPerRoute } from "./jwt.ts";
+import { JWT_FILTER, jwtPerRoute } from "./jwt.ts";
 import type { GatewayOptions, Limits } from "./options.ts";
-import { duration, setHeader, typed } from "./proto.ts";
+import { duration, typed } from "./proto.ts";
 import { RATE_LIMIT_FILTER, perClientIpRateLimit } from "./rate-limits.ts";
 import {
   PUBLIC_ROUTES,
@@ -11,7 +11,6 @@ import {
   methodsOf,
   pathRegex,
 } from "./route-table.ts";
-import { TRACE_ID_HEADER } from "./tracing.ts";
 
 /** The route table rendered for Envoy: one route per contract entry, nothing else is reachable. */
 
@@ -76,27 +75,33 @@ export const envoyRoute = (route: PublicRoute, options: GatewayOptions) => {
 };
 
 /**
- * CORS preflights need a matching route to find the policy; the CORS filter answers them before
- * this route's own 204 is ever used (only a bare OPTIONS without preflight headers gets that).
+ * CORS preflights need a matching route (with a cluster: the CORS filter ignores direct-response
+ * routes) for the filter to find its policy. The filter answers every preflight itself, allowed
+ * origin or not (`forward_not_matching_preflights: false`), so this route never forwards anything.
+ * Only real preflights match (Origin + Access-Control-Request-Method); a bare OPTIONS is a 404.
  */
 const preflightRoute = () => ({
   name: "cors-preflight",
-  match: { safe_regex: { regex: anyPublicPathRegex() }, headers: [methodMatch(["OPTIONS"])] },
-  direct_response: { status: 204 },
+  match: {
+    safe_regex: { regex: anyPublicPathRegex() },
+    headers: [
+      methodMatch(["OPTIONS"]),
+      { name: "origin", present_match: true },
+      { name: "access-control-request-method", present_match: true },
+    ],
+  },
+  route: { cluster: "users", timeout: duration(1_000) },
   decorator: { operation: "OPTIONS (CORS preflight)", propagate: false },
   typed_per_filter_config: { [JWT_FILTER]: jwtPerRoute("public") },
 });
 
 export const routeConfig = (options: GatewayOptions) => ({
   name: "public",
-  // Every upstream response carries the trace id; local replies get it from local-replies.ts.
-  response_headers_to_add: [setHeader(TRACE_ID_HEADER, "%TRACE_ID%")],
   virtual_hosts: [
     {
       name: "msa-board",
       domains: ["*"],
       routes: [...PUBLIC_ROUTES.map((r) => envoyRoute(r, options)), preflightRoute()],
-      request_headers_to_remove: UNTRUSTED_REQUEST_HEADERS,
       typed_per_filter_config: { [CORS_FILTER]: corsPolicy(options) },
     },
   ],

@@ -16,8 +16,9 @@ export const tracingConfig = ({ otlp, tracing }: GatewayOptions) => ({
     name: "envoy.tracers.opentelemetry",
     typed_config: typed("envoy.config.trace.v3.OpenTelemetryConfig", {
       service_name: "gateway",
-      // Without an exporter spans are still made (x-trace-id, traceparent), just not shipped.
-      ...(otlp ? { grpc_service: { envoy_grpc: { cluster_name: OTLP_CLUSTER }, timeout: duration(2_000) } } : {}),
+      // Envoy 1.40 insists on an exporter. With `otlp: null` the cluster has no endpoints: spans
+      // (and so x-trace-id and traceparent) are still made, their export fails at once, locally.
+      grpc_service: { envoy_grpc: { cluster_name: OTLP_CLUSTER }, timeout: duration(2_000) },
     }),
   },
 });

@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Endpoint, writeEndpointsFile } from "../endpoints.ts";
+import { renderEnvoyConfig } from "../envoy-config.ts";
+import { type GatewayOptions, type Limits, SERVICES, type ServiceName, defaultGatewayOptions, defaultLimits } from "../options.ts";
+import { type EnvoyProcess, startEnvoy } from "./envoy-process.ts";
+import { freePort } from "./ports.ts";
+import { type Stub, startStub } from "./stubs.ts";
+import { type TokenKit, createTokenKit } from "./tokens.ts";
+
+/**
+ * A real Envoy, rendered by `renderEnvoyConfig`, in front of stub services — all on 127.0.0.1 and
+ * free ports, with small limits and fast health checks so a suite takes seconds.
+ */
+
+export const ISSUER = "msa-board";
+export const AUDIENCE = "msa-board";
+
+export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
+  ...defaultLimits(),
+  maxRequestBodyBytes: 1024,
+  routeTimeoutMs: 1_000,
+  passwordRouteTimeoutMs: 1_500,
+  perTryTimeoutMs: 400,
+  upstreamConnectTimeoutMs: 250,
+  healthCheck: { intervalMs: 200, timeoutMs: 150, unhealthyThreshold: 2, healthyThreshold: 1 },
+  outlierDetection: { consecutiveGatewayFailures: 3, intervalMs: 500, baseEjectionTimeMs: 1_000 },
+  ...overrides,
+});
+
+/** A test-shaped config: loopback, free ports, EDS files in `dir`, access log to a file. */
+export const testGatewayOptions = (ports: { listen: number; admin: number }, dir: string, limits = testLimits()): GatewayOptions => ({
+  ...defaultGatewayOptions(join(dir, "eds")),
+  listen: { address: "127.0.0.1", port: ports.listen },
+  admin: { address: "127.0.0.1", port: ports.admin },
+  // No Jaeger in these suites: the tracer still makes trace ids, it just has nowhere to export.
+  otlp: null,
+  tracing: { flushIntervalMs: 100, minFlushSpans: 1, randomSamplingPercent: 100 },
+  accessLog: { path: join(dir, "access.log") },
+  jwt: { issuer: ISSUER, audience: AUDIENCE, jwksCacheSeconds: 300 },
+  cors: { allowedOrigins: ["http://localhost:5173", "http://localhost:3000"] },
+  limits,
+});
+
+export interface Harness {
+  url: string;
+  adminUrl: string;
+  options: GatewayOptions;
+  stubs: Record<ServiceName, Stub>;
+  tokens: TokenKit;
+  envoy: EnvoyProcess;
+  /** Rewrites a service's EDS file (atomically); Envoy picks it up without a restart. */
+  setEndpoints(service: ServiceName, endpoints: Endpoint[]): Promise<void>;
+  accessLog(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const startHarness = async (limits = testLimits()): Promise<Harness> => {
+  const dir = await mkdtemp(join(tmpdir(), "gateway-test-"));
+  const tokens = await createTokenKit(ISSUER, AUDIENCE);
+  const stubs = {
+    users: startStub("users", "users-1", () => tokens.jwks),
+    postings: startStub("postings", "postings-1"),
+    notices: startStub("notices", "notices-1"),
+  };
+  // EDS files get a directory of their own: Envoy watches it, and logs written beside them would
+  // wake the watcher on every line.
+  const options = testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits);
+  const setEndpoints = async (service: ServiceName, endpoints: Endpoint[]) => {
+    const upstream = options.upstreams[service];
+    if (upstream.kind !== "eds-file") throw new Error("test upstreams are EDS files");
+    await writeEndpointsFile(upstream.path, service, endpoints);
+  };
+  for (const service of SERVICES) await setEndpoints(service, [{ host: "127.0.0.1", port: stubs[service].port }]);
+
+  let envoy: EnvoyProcess;
+  try {
+    envoy = await startEnvoy({ config: renderEnvoyConfig(options), adminPort: options.admin.port, dir });
+  } catch (error) {
+    for (const stub of Object.values(stubs)) await stub.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${options.listen.port}`,
+    adminUrl: envoy.adminUrl,
+    options,
+    stubs,
+    tokens,
+    envoy,
+    setEndpoints,
+    accessLog: () => readFile(join(dir, "access.log"), "utf8").catch(() => ""),
+    stop: async () => {
+      await envoy.stop();
+      for (const stub of Object.values(stubs)) await stub.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};
