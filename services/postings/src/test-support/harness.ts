@@ -1,4 +1,4 @@
-import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { createTokenVerifier, type TokenVerifier } from "@msa-board/service-kit/auth";
 import { pingDatabase } from "@msa-board/service-kit/db";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { createTestDatabase, createTestTokens, type TestDatabase } from "@msa-board/service-kit/test-support";
@@ -20,6 +20,8 @@ export type HarnessOptions = {
   health?: Partial<AppDeps["health"]>;
   /** Build the app over this client instead of the suite's own (e.g. one pointing at a dead port). */
   appDatabase?: DatabaseClient;
+  /** Verify tokens with this instead of the suite's local key set (e.g. a remote JWKS). */
+  verifyToken?: TokenVerifier;
 };
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
@@ -44,7 +46,7 @@ export async function createHarness(options: HarnessOptions = {}) {
   const deps: AppDeps = {
     db: appClient.db,
     cursors,
-    verifyToken: createTokenVerifier({ keys: tokens.keys, issuer: ISSUER, audience: AUDIENCE }),
+    verifyToken: options.verifyToken ?? createTokenVerifier({ keys: tokens.keys, issuer: ISSUER, audience: AUDIENCE }),
     health: {
       database: () => pingDatabase(appClient.sql, 500),
       eventsRedis: async () => true,
