@@ -111,7 +111,8 @@ describe("OutboxRelay", () => {
 
     expect(await relay({ redis: redis.admin, stream }).publishPending()).toBe(2);
     const published = (await redis.entries(stream)).map((e) => e.envelope.id);
-    expect(published).toEqual([ids[0], ids[1], ids[1], ids[2]]);
+    const [first, second, third] = ids as [string, string, string];
+    expect(published).toEqual([first, second, second, third]);
     expect(await unpublished()).toBe(0);
   });
 

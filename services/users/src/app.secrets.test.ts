@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHarness, type Harness } from "./test-support/harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness({ prefix: "users_secrets" });
+});
+afterAll(() => h.close());
+
+describe("secrets never leave the service", () => {
+  test("no response or log line holds a password, a hash, a private key or a token", async () => {
+    const passwords = ["first-Secret-pw-1", "second-Secret-pw-2", "wrong-Secret-pw-3", "short-1"];
+    const email = h.uniqueEmail("secret");
+    const tokens: string[] = [];
+
+    await h.call("POST", "/users", { json: { email, password: passwords[0], name: "Secret Keeper" } });
+    await h.call("POST", "/users", { json: { email, password: passwords[0], name: "Again" } }); // 409
+    await h.call("POST", "/users", { json: { email: "x", password: passwords[3], name: "" } }); // 400
+    await h.call("POST", "/users", { json: { email, password: passwords[0], name: "N", passwordHash: "$argon2id$x" } }); // 400
+    const login = await h.call("POST", "/login", { json: { email, password: passwords[0] } });
+    tokens.push(login.body.accessToken);
+    await h.call("POST", "/login", { json: { email, password: passwords[2] } }); // 401
+    await h.call("POST", "/login", { json: { email: "nobody@example.com", password: passwords[2] } }); // 401
+    await h.call("GET", "/user", { token: tokens[0] });
+    await h.call("PATCH", "/user", { token: tokens[0], json: { password: passwords[3] } }); // 400 (too short)
+    await h.call("PATCH", "/user", { token: tokens[0], json: { name: "Renamed", password: passwords[1] } });
+    await h.call("PATCH", "/user", { token: `${tokens[0]}x`, json: { name: "Forged" } }); // 401
+    await h.call("GET", "/.well-known/jwks.json");
+    await h.call("GET", "/openapi.json");
+    await h.call("GET", "/healthz");
+
+    const hashes = (await h.client.sql`select password_hash from users`).map((r) => String(r.password_hash));
+    const privateKeys = (await h.client.sql`select private_jwk from signing_keys`).map((r) => String(JSON.parse(r.private_jwk).d));
+    const relogin = await h.call("POST", "/login", { json: { email, password: passwords[1] } });
+    tokens.push(relogin.body.accessToken);
+    await h.call("DELETE", "/user", { token: tokens[1] });
+    await h.call("GET", "/user", { token: tokens[1] }); // 401: account gone
+
+    expect(hashes.length).toBeGreaterThan(0);
+    expect(privateKeys.every((d) => d.length > 20)).toBe(true);
+    const responses = h.responses.join("\n");
+    const logs = h.logs.join("\n");
+    const hashSalts = hashes.map((hash) => hash.split("$")[4] ?? hash);
+    for (const secret of [...passwords, ...hashes, ...hashSalts, ...privateKeys]) {
+      expect(responses).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+    expect(responses).not.toContain("$argon2");
+    expect(responses).not.toMatch(/"d"\s*:/);
+    for (const token of tokens) expect(logs).not.toContain(token);
+    expect(logs).not.toMatch(/bearer /i);
+    expect(h.logs.length).toBeGreaterThan(0);
+  });
+});
