@@ -19,19 +19,29 @@ export type { Endpoints, GatewayOptions, Limits, ServiceName, TokenBucket } from
 export { containerGatewayOptions, defaultGatewayOptions, defaultLimits } from "./options.ts";
 export { renderEndpointsFile, writeEndpointsFile, type Endpoint } from "./endpoints.ts";
 
-/** Filter order matters: preflights are answered first, floods are cut before any JWT work. */
+/**
+ * Filter order matters:
+ * 1. headers: strip untrusted request headers, stamp x-trace-id on every response (first, so every
+ *    reply passes through it, including the other filters' own);
+ * 2. CORS: preflights are answered before anything else;
+ * 3. buffer: the (small JSON) body is read in full, and refused with 413 past the limit, before any
+ *    decision. A reply sent while a request body is still unread forces Envoy to close an
+ *    HTTP/1.1 connection; reading first keeps the connection reusable after a 401 or 429
+ *    (clients that pool connections badly, Bun's fetch among them, would otherwise hit resets);
+ * 4. rate limit, before any JWT work;
+ * 5. JWT; 6. router.
+ */
 const httpFilters = (options: GatewayOptions) => [
   headerMutationFilter(),
   corsFilter(),
-  rateLimitFilter(options.limits),
-  jwtFilter(options),
   {
-    // Buffers the (small JSON) body so an oversized one is refused with 413 before it reaches a service.
     name: "envoy.filters.http.buffer",
     typed_config: typed("envoy.extensions.filters.http.buffer.v3.Buffer", {
       max_request_bytes: options.limits.maxRequestBodyBytes,
     }),
   },
+  rateLimitFilter(options.limits),
+  jwtFilter(options),
   {
     name: "envoy.filters.http.router",
     // No x-envoy-* headers to services or clients: they reveal internals and are not part of the API.
