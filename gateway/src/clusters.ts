@@ -101,7 +101,12 @@ export const serviceCluster = (service: ServiceName, endpoints: Endpoints, limit
   connect_timeout: duration(limits.upstreamConnectTimeoutMs),
   // Least-request spreads slow argon2 logins better than round robin when scaled out.
   lb_policy: "LEAST_REQUEST",
-  common_lb_config: { healthy_panic_threshold: { value: 0 } },
+  common_lb_config: {
+    healthy_panic_threshold: { value: 0 },
+    // Apply health changes at once (the default batches them for 1 s, useful for huge clusters
+    // only): a host that just passed or failed its check gains or loses traffic immediately.
+    update_merge_window: duration(0),
+  },
   // A host removed from discovery leaves at once, even while it still passes health checks:
   // that is how a rolling deploy takes an instance out before stopping it.
   ignore_health_on_host_removal: true,
