@@ -62,6 +62,7 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private subscribing = false;
+  private listenWarned = false;
   private stopped = false;
   private lastPruneAt = 0;
   private current: RelayStatus = {
@@ -211,10 +212,15 @@ export class OutboxRelay {
     this.subscribing = true;
     listen(OUTBOX_CHANNEL, () => this.wake())
       .then((unlisten) => {
+        this.listenWarned = false;
         if (this.stopped) return void unlisten().catch(() => {});
         this.unlisten = unlisten;
       })
-      .catch((err) => this.o.logger.warn("outbox relay could not LISTEN; polling only until it can", { err: errorMessage(err) }))
+      .catch((err) => {
+        if (this.listenWarned) return;
+        this.listenWarned = true;
+        this.o.logger.warn("outbox relay could not LISTEN; polling until it can", { err: errorMessage(err) });
+      })
       .finally(() => {
         this.subscribing = false;
       });
