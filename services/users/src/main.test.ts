@@ -85,4 +85,28 @@ describe("bun run src/main.ts", () => {
       expect(text).not.toContain("$argon2");
     }
   }, 60_000);
+
+  test("bun run src/cli/rotate-keys.ts rotates: a new active key, the old one still published", async () => {
+    const before = (await (async () => {
+      const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+      try {
+        return (await sql`select kid from signing_keys where retired_at is null`)[0]?.kid as string | undefined;
+      } finally {
+        await sql.end();
+      }
+    })());
+    const child = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts"], {
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    expect(await child.exited).toBe(0);
+    const out = JSON.parse(await new Response(child.stdout).text());
+    expect(out.msg).toBe("signing key rotated");
+    if (before) expect(out.retiredKid).toBe(before);
+    expect(out.activeKid).not.toBe(before);
+    expect(out.published).toContain(out.activeKid);
+    if (before) expect(out.published).toContain(before);
+  });
 });

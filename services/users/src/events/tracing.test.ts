@@ -74,3 +74,14 @@ describe("traces", () => {
     expect(line?.service).toBe("users");
   });
 });
+
+describe("operations endpoints", () => {
+  test("/healthz and /metrics make no spans at all (probes would bury real traces)", async () => {
+    spanExporter.reset();
+    expect((await h.call("GET", "/healthz")).status).toBe(200);
+    expect((await h.call("GET", "/metrics")).status).toBe(200);
+    expect(spanExporter.getFinishedSpans()).toEqual([]);
+    await h.call("GET", "/.well-known/jwks.json");
+    expect(spanExporter.getFinishedSpans().map((s) => s.name)).toContain("GET /.well-known/jwks.json");
+  });
+});
