@@ -67,9 +67,7 @@ const outlierDetection = ({ outlierDetection: od }: Limits) => ({
 
 const loadAssignment = (cluster: string, endpoints: HostPort[]) => ({
   cluster_name: cluster,
-  endpoints: endpoints.length
-    ? [{ lb_endpoints: endpoints.map((e) => ({ endpoint: { address: socketAddress(e.host, e.port) } })) }]
-    : [],
+  endpoints: endpoints.length ? [{ lb_endpoints: endpoints.map((e) => ({ endpoint: { address: socketAddress(e.host, e.port) } })) }] : [],
 });
 
 /** Where the hosts come from: a watched EDS file (native) or DNS (containers). */

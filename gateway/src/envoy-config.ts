@@ -15,9 +15,9 @@ import { tracingConfig, tracingRuntime } from "./tracing.ts";
  * Static listeners and clusters; only the service endpoints change at run time (EDS files).
  */
 
+export { type Endpoint, renderEndpointsFile, writeEndpointsFile } from "./endpoints.ts";
 export type { Endpoints, GatewayOptions, Limits, ServiceName, TokenBucket } from "./options.ts";
 export { containerGatewayOptions, defaultGatewayOptions, defaultLimits } from "./options.ts";
-export { renderEndpointsFile, writeEndpointsFile, type Endpoint } from "./endpoints.ts";
 
 /**
  * Filter order matters:

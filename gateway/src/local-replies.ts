@@ -37,7 +37,12 @@ export const GATEWAY_PROBLEMS: readonly Problem[] = [
     title: "Payload Too Large",
     detail: "The request body is larger than the gateway accepts.",
   },
-  { status: 429, code: "rate-limited", title: "Too Many Requests", detail: "Too many requests; retry after the time in the retry-after header." },
+  {
+    status: 429,
+    code: "rate-limited",
+    title: "Too Many Requests",
+    detail: "Too many requests; retry after the time in the retry-after header.",
+  },
   {
     status: 431,
     code: "headers-too-large",

@@ -12,19 +12,18 @@ const MINUTE = 60_000;
 let gw: Harness;
 
 beforeAll(async () => {
-  gw = await startHarness(
-    testLimits({
+  gw = await startHarness({
+    limits: testLimits({
       authPerClientIp: { maxTokens: PER_IP, tokensPerFill: 1, fillIntervalMs: MINUTE },
       global: { maxTokens: GLOBAL, tokensPerFill: GLOBAL, fillIntervalMs: MINUTE },
     }),
-  );
+  });
 });
 afterAll(async () => {
   await gw?.stop();
 });
 
-const post = (path: string) =>
-  fetch(gw.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+const post = (path: string) => fetch(gw.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 
 /**
  * The same request from another loopback address, i.e. another client IP. Bun ignores

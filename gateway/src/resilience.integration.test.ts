@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { expectProblem, expectTraceId, traceIdOf } from "./test-support/assertions.ts";
 import { clusterHosts, waitFor } from "./test-support/admin.ts";
+import { expectProblem, expectTraceId, traceIdOf } from "./test-support/assertions.ts";
 import { type Harness, startHarness } from "./test-support/harness.ts";
 import { type Stub, startStub } from "./test-support/stubs.ts";
 
@@ -178,9 +178,7 @@ describe("instances change without restarting Envoy (EDS file)", () => {
 describe("a dead service", () => {
   test("once health checks mark it down: 503 problem, fast", async () => {
     await gw.stubs.notices.stop();
-    await waitFor("notices marked unhealthy", async () =>
-      (await clusterHosts(gw.adminUrl, "notices")).every((h) => h.failing),
-    );
+    await waitFor("notices marked unhealthy", async () => (await clusterHosts(gw.adminUrl, "notices")).every((h) => h.failing));
     for (const request of [() => get("/notice"), () => post("/notice")]) {
       const { response, ms } = await timed(request());
       await expectProblem(response, 503, "unavailable");

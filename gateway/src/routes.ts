@@ -2,15 +2,8 @@ import { CORS_FILTER, corsPolicy } from "./cors.ts";
 import { JWT_FILTER, jwtPerRoute } from "./jwt.ts";
 import type { GatewayOptions, Limits } from "./options.ts";
 import { duration, typed } from "./proto.ts";
-import { RATE_LIMIT_FILTER, perClientIpRateLimit } from "./rate-limits.ts";
-import {
-  PUBLIC_ROUTES,
-  type PublicRoute,
-  anyPublicPathRegex,
-  isIdempotent,
-  methodsOf,
-  pathRegex,
-} from "./route-table.ts";
+import { perClientIpRateLimit, RATE_LIMIT_FILTER } from "./rate-limits.ts";
+import { anyPublicPathRegex, isIdempotent, methodsOf, PUBLIC_ROUTES, type PublicRoute, pathRegex } from "./route-table.ts";
 
 /** The route table rendered for Envoy: one route per contract entry, nothing else is reachable. */
 
@@ -36,14 +29,10 @@ const previousHosts = [
  * lets a rolling deploy or a crashed instance go unnoticed by clients.
  */
 const retryPolicy = (route: PublicRoute, limits: Limits, timeoutMs: number) => ({
-  retry_on: isIdempotent(route)
-    ? "connect-failure,refused-stream,reset"
-    : "connect-failure,refused-stream,reset-before-request",
+  retry_on: isIdempotent(route) ? "connect-failure,refused-stream,reset" : "connect-failure,refused-stream,reset-before-request",
   num_retries: limits.maxRetries,
   // Only meaningful below the whole-request timeout (which includes every retry).
-  ...(isIdempotent(route) && limits.perTryTimeoutMs < timeoutMs
-    ? { per_try_timeout: duration(limits.perTryTimeoutMs) }
-    : {}),
+  ...(isIdempotent(route) && limits.perTryTimeoutMs < timeoutMs ? { per_try_timeout: duration(limits.perTryTimeoutMs) } : {}),
   retry_host_predicate: previousHosts,
   host_selection_retry_max_attempts: 3,
   retry_back_off: { base_interval: duration(25), max_interval: duration(250) },
@@ -67,9 +56,7 @@ export const envoyRoute = (route: PublicRoute, options: GatewayOptions) => {
     decorator: { operation: `${route.method} ${route.path}`, propagate: false },
     typed_per_filter_config: {
       [JWT_FILTER]: jwtPerRoute(route.auth),
-      ...(route.rateLimit === "per-client-ip"
-        ? { [RATE_LIMIT_FILTER]: perClientIpRateLimit(options.limits) }
-        : {}),
+      ...(route.rateLimit === "per-client-ip" ? { [RATE_LIMIT_FILTER]: perClientIpRateLimit(options.limits) } : {}),
     },
   };
 };

@@ -40,7 +40,10 @@ describe("routes", () => {
         // The users stub serves its real JWKS there (the one Envoy itself verifies tokens with).
         expect(await response.json()).toEqual(gw.tokens.jwks);
       }
-      const echoed = route.name === "users.jwks" ? (lastSeen("users") as SeenRequest & { service: string; headers: Record<string, string> }) : ((await response.json()) as SeenRequest & { service: string });
+      const echoed =
+        route.name === "users.jwks"
+          ? (lastSeen("users") as SeenRequest & { service: string; headers: Record<string, string> })
+          : ((await response.json()) as SeenRequest & { service: string });
       if (route.name === "users.jwks") echoed.service = "users";
       expect(echoed.service).toBe(route.service);
       expect(echoed.method).toBe(route.method);
@@ -133,7 +136,12 @@ describe("request hygiene", () => {
     // Envoy names the real peer; what the client claimed is at most an earlier, untrusted hop.
     // (For loopback peers Envoy appends its own address to x-forwarded-for.)
     expect(headers["x-envoy-external-address"]).toBe("127.0.0.1");
-    expect((headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).at(-1)).not.toBe("203.0.113.9");
+    expect(
+      (headers["x-forwarded-for"] ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .at(-1),
+    ).not.toBe("203.0.113.9");
   });
 
   test("a body over the limit is refused with 413 before reaching the service", async () => {

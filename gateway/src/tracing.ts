@@ -10,7 +10,7 @@ import { duration, typed } from "./proto.ts";
 export const TRACE_ID_HEADER = "x-trace-id";
 export const OTLP_CLUSTER = "otlp";
 
-export const tracingConfig = ({ otlp, tracing }: GatewayOptions) => ({
+export const tracingConfig = ({ tracing }: GatewayOptions) => ({
   random_sampling: { value: tracing.randomSamplingPercent },
   provider: {
     name: "envoy.tracers.opentelemetry",

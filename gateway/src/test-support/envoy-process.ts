@@ -16,11 +16,7 @@ export const validateConfig = async (config: object, dir: string): Promise<Valid
     stdout: "pipe",
     stderr: "pipe",
   });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { ok: code === 0, output: stdout + stderr };
 };
 
@@ -62,8 +58,12 @@ export const startEnvoy = async (options: {
   );
   const adminUrl = `http://127.0.0.1:${options.adminPort}`;
   const output = async () =>
-    (await Bun.file(outputPath).text().catch(() => "")) +
-    (await Bun.file(join(options.dir, "envoy.err.log")).text().catch(() => ""));
+    (await Bun.file(outputPath)
+      .text()
+      .catch(() => "")) +
+    (await Bun.file(join(options.dir, "envoy.err.log"))
+      .text()
+      .catch(() => ""));
   const stop = async () => {
     if (proc.exitCode !== null) return;
     proc.kill("SIGTERM");
@@ -79,7 +79,10 @@ export const startEnvoy = async (options: {
     if (proc.exitCode !== null) {
       throw new Error(`Envoy exited with code ${proc.exitCode} before it was ready:\n${await output()}`);
     }
-    const ready = await fetch(`${adminUrl}/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${adminUrl}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { adminUrl, output, stop };
     await sleep(100);
   }

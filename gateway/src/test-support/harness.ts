@@ -3,11 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Endpoint, writeEndpointsFile } from "../endpoints.ts";
 import { renderEnvoyConfig } from "../envoy-config.ts";
-import { type GatewayOptions, type Limits, SERVICES, type ServiceName, defaultGatewayOptions, defaultLimits } from "../options.ts";
+import {
+  defaultGatewayOptions,
+  defaultLimits,
+  type GatewayOptions,
+  type HostPort,
+  type Limits,
+  SERVICES,
+  type ServiceName,
+} from "../options.ts";
 import { type EnvoyProcess, startEnvoy } from "./envoy-process.ts";
 import { freePort } from "./ports.ts";
 import { type Stub, startStub } from "./stubs.ts";
-import { type TokenKit, createTokenKit } from "./tokens.ts";
+import { createTokenKit, type TokenKit } from "./tokens.ts";
 
 /**
  * A real Envoy, rendered by `renderEnvoyConfig`, in front of stub services — all on 127.0.0.1 and
@@ -56,7 +64,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export const startHarness = async (limits = testLimits()): Promise<Harness> => {
+export interface HarnessOptions {
+  limits?: Limits;
+  /** Where spans go; by default nowhere (no Jaeger in these suites). */
+  otlp?: HostPort | null;
+}
+
+export const startHarness = async ({ limits = testLimits(), otlp = null }: HarnessOptions = {}): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   const tokens = await createTokenKit(ISSUER, AUDIENCE);
   const stubs = {
@@ -66,7 +80,7 @@ export const startHarness = async (limits = testLimits()): Promise<Harness> => {
   };
   // EDS files get a directory of their own: Envoy watches it, and logs written beside them would
   // wake the watcher on every line.
-  const options = testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits);
+  const options = { ...testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits), otlp };
   const setEndpoints = async (service: ServiceName, endpoints: Endpoint[]) => {
     const upstream = options.upstreams[service];
     if (upstream.kind !== "eds-file") throw new Error("test upstreams are EDS files");

@@ -1,4 +1,4 @@
-import { SignJWT, exportJWK, generateKeyPair, type JWK } from "jose";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
 /**
  * An EdDSA signing key like the users service's, its JWKS, and token makers for the good and the
