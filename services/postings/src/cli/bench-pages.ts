@@ -3,7 +3,8 @@
  *
  *   bun run src/cli/bench-pages.ts --url 'http://127.0.0.1:3002/postings?limit=20' [--page 500] [--requests 300] [--warmup 30]
  *
- * `--page N` first follows nextCursor N-1 times to reach page N, then times that same request.
+ * `--page N` first follows nextCursor N-1 times to reach page N, then times that same request. To jump
+ * deeper without walking, put a cursor in the URL (src/cli/page-cursor.ts makes one for any offset).
  * Prints median and p99 (and a JSON line for scripts).
  */
 import { parseArgs } from "node:util";
@@ -55,5 +56,8 @@ for (let i = 0; i < requests; i++) {
 samples.sort((a, b) => a - b);
 const quantile = (q: number) => samples[Math.min(samples.length - 1, Math.ceil(q * samples.length) - 1)] ?? Number.NaN;
 const result = { page, requests, items, medianMs: quantile(0.5), p99Ms: quantile(0.99), minMs: samples[0], maxMs: samples.at(-1) };
-console.log(`page ${page}: ${requests} sequential requests, ${items} items each — median ${result.medianMs.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`);
+const label = page === 1 && new URL(values.url).searchParams.has("cursor") ? "the cursor's page" : `page ${page}`;
+console.log(
+  `${label}: ${requests} sequential requests, ${items} items each — median ${result.medianMs.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms`,
+);
 console.log(JSON.stringify(result));

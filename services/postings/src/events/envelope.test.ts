@@ -31,7 +31,17 @@ describe("parseEnvelope", () => {
 describe("stream entries", () => {
   test("raw XREADGROUP replies, including deleted entries", () => {
     expect(entriesOfReadReply(null)).toEqual([]);
-    expect(entriesOfReadReply([["events", [["1-0", ["envelope", "{}"]], ["2-0", null]]]])).toEqual([
+    expect(
+      entriesOfReadReply([
+        [
+          "events",
+          [
+            ["1-0", ["envelope", "{}"]],
+            ["2-0", null],
+          ],
+        ],
+      ]),
+    ).toEqual([
       { id: "1-0", message: { envelope: "{}" } },
       { id: "2-0", message: null },
     ]);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { createConsumerFixture, type ConsumerFixture, eventually } from "../test-support/consumer.ts";
+import { type ConsumerFixture, createConsumerFixture, eventually } from "../test-support/consumer.ts";
 import { publish } from "../test-support/redis.ts";
 import { startTcpProxy } from "../test-support/tcp-proxy.ts";
 import { spanExporter, testTracing } from "../test-support/tracing.ts";
-import { type EventHandlers, userEventHandlers } from "./event-handlers.ts";
+import { type EventHandlers, userUpdatedHandler } from "./event-handlers.ts";
 import { closeEventsRedis, createEventsRedis } from "./events-redis.ts";
 
 let f: ConsumerFixture;
@@ -56,11 +56,11 @@ describe("the running consumer", () => {
     let handling = false;
     const slow: EventHandlers = {
       "user.updated": {
-        data: userEventHandlers["user.updated"]!.data,
+        data: userUpdatedHandler.data,
         async handle(tx, e) {
           handling = true;
           await Bun.sleep(300);
-          return userEventHandlers["user.updated"]!.handle(tx, e);
+          return userUpdatedHandler.handle(tx, e);
         },
       },
     };
@@ -123,6 +123,7 @@ describe("trace context crosses the queue", () => {
     await publish(f.redis, names.stream, { type: "user.deleted", traceparent: `00-${traceId}-${spanId}-01`, data: { userId: user.id } });
 
     spanExporter.reset();
+    f.h.logs.length = 0;
     await f.consumer(names).readNew();
     const spans = spanExporter.getFinishedSpans();
     const consumerSpan = spans.find((s) => s.name === "events process user.deleted");
@@ -139,12 +140,17 @@ describe("trace context crosses the queue", () => {
     });
 
     const below = descendantsOf(spans, consumerSpan);
-    const statements = below.filter((s) => s.attributes["db.system"] === "postgresql").map((s) => String(s.attributes["db.statement"] ?? ""));
+    const statements = below
+      .filter((s) => s.attributes["db.system"] === "postgresql")
+      .map((s) => String(s.attributes["db.statement"] ?? ""));
     expect(statements.some((sql) => /insert into "processed_events"/i.test(sql))).toBe(true);
     expect(statements.some((sql) => /delete from "postings"/i.test(sql))).toBe(true);
     expect(statements.join("\n")).not.toContain(user.id); // statements never carry parameters
     expect(below.some((s) => s.name === "XACK" && s.attributes["db.system"] === "redis")).toBe(true);
     expect(below.every((s) => s.spanContext().traceId === traceId)).toBe(true);
+    // …and the consumer's log line leads to that trace.
+    const applied = f.h.logs.map((l) => JSON.parse(l)).find((l) => l.msg === "event applied");
+    expect(applied).toMatchObject({ traceId, type: "user.deleted", postingsDeleted: 1 });
   });
 
   test("an event without a traceparent starts a trace of its own; polling and housekeeping make no spans", async () => {

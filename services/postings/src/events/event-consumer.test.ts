@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createConsumerFixture, type ConsumerFixture } from "../test-support/consumer.ts";
+import { type ConsumerFixture, createConsumerFixture } from "../test-support/consumer.ts";
 import { envelope, publish } from "../test-support/redis.ts";
-import { type EventHandlers, userEventHandlers } from "./event-handlers.ts";
+import { type EventHandlers, userEventHandlers, userUpdatedHandler } from "./event-handlers.ts";
 
 let f: ConsumerFixture;
 beforeAll(async () => {
@@ -69,10 +69,10 @@ describe("applying users' events", () => {
     const counting: EventHandlers = {
       ...userEventHandlers,
       "user.updated": {
-        data: userEventHandlers["user.updated"]!.data,
+        data: userUpdatedHandler.data,
         handle: (tx, e) => {
           calls += 1;
-          return userEventHandlers["user.updated"]!.handle(tx, e);
+          return userUpdatedHandler.handle(tx, e);
         },
       },
     };
@@ -92,7 +92,11 @@ describe("applying users' events", () => {
     const names = await f.freshGroup();
     const user = await f.h.user("Original");
     const posting = await f.h.post(user);
-    await publish(f.redis, names.stream, { type: "user.updated", occurredAt: secondsFromNow(2), data: { userId: user.id, name: "Newest" } });
+    await publish(f.redis, names.stream, {
+      type: "user.updated",
+      occurredAt: secondsFromNow(2),
+      data: { userId: user.id, name: "Newest" },
+    });
     await publish(f.redis, names.stream, { type: "user.updated", occurredAt: secondsFromNow(1), data: { userId: user.id, name: "Older" } });
     const c = f.consumer(names);
     await c.readNew();
@@ -110,7 +114,12 @@ describe("applying users' events", () => {
     const earlierId = Bun.randomUUIDv7();
     const laterId = Bun.randomUUIDv7();
     await publish(f.redis, names.stream, { id: laterId, type: "user.updated", occurredAt: at, data: { userId: user.id, name: "Later" } });
-    await publish(f.redis, names.stream, { id: earlierId, type: "user.updated", occurredAt: at, data: { userId: user.id, name: "Earlier" } });
+    await publish(f.redis, names.stream, {
+      id: earlierId,
+      type: "user.updated",
+      occurredAt: at,
+      data: { userId: user.id, name: "Earlier" },
+    });
     await f.consumer(names).readNew();
     expect(await f.authorNameOf(posting.id)).toBe("Later");
   });
@@ -122,9 +131,9 @@ describe("applying users' events", () => {
     const event = envelope({ type: "user.updated", data: { userId: user.id, name: "Half Applied" } });
     const failing: EventHandlers = {
       "user.updated": {
-        data: userEventHandlers["user.updated"]!.data,
+        data: userUpdatedHandler.data,
         async handle(tx, e) {
-          await userEventHandlers["user.updated"]!.handle(tx, e); // writes the rename…
+          await userUpdatedHandler.handle(tx, e); // writes the rename…
           throw new Error("boom after writing"); // …then fails
         },
       },

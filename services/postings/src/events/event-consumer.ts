@@ -1,8 +1,8 @@
-import { type Attributes, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
-import { suppressTracing } from "@opentelemetry/core";
 import { isStoreUnavailable } from "@msa-board/service-kit/errors";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
+import { type Attributes, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
 import { lt } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
@@ -61,9 +61,9 @@ export type ConsumerStats = { lag: number | null; pending: number; deadLetters: 
 
 export type EntryOutcome = "applied" | "duplicate" | "dead-lettered" | "failed" | "gone";
 
-type Settings = Required<
-  Omit<EventConsumerOptions, "blockingRedis" | "tracer" | "backoff" | "handlers" | "redis" | "db" | "logger">
-> & { backoff: BackoffOptions };
+type Settings = Required<Omit<EventConsumerOptions, "blockingRedis" | "tracer" | "backoff" | "handlers" | "redis" | "db" | "logger">> & {
+  backoff: BackoffOptions;
+};
 
 /**
  * Consumes the events stream as one member of a consumer group, at least once, applying each event
@@ -291,7 +291,12 @@ export class EventConsumer {
     if (!handler) return this.deadLetter(entry, entry.message?.envelope ?? "", `unknown event type ${JSON.stringify(envelope.type)}`, span);
     const data = handler.data.safeParse(envelope.data);
     if (!data.success) {
-      return this.deadLetter(entry, entry.message?.envelope ?? "", `invalid data for ${envelope.type}: ${describeIssues(data.error)}`, span);
+      return this.deadLetter(
+        entry,
+        entry.message?.envelope ?? "",
+        `invalid data for ${envelope.type}: ${describeIssues(data.error)}`,
+        span,
+      );
     }
 
     let result: { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
@@ -316,7 +321,12 @@ export class EventConsumer {
       this.current.handlerFailures += 1;
       markFailed(span, err);
       if (deliveries >= this.s.maxDeliveries) {
-        return this.deadLetter(entry, entry.message?.envelope ?? "", `handler failed on delivery ${deliveries}: ${errorMessage(err)}`, span);
+        return this.deadLetter(
+          entry,
+          entry.message?.envelope ?? "",
+          `handler failed on delivery ${deliveries}: ${errorMessage(err)}`,
+          span,
+        );
       }
       this.logger.warn("event handler failed; the entry stays pending and is retried", {
         entryId: entry.id,
@@ -419,7 +429,10 @@ export class EventConsumer {
     if (Date.now() - this.lastPruneAt < this.s.pruneIntervalMs) return;
     this.lastPruneAt = Date.now();
     const cutoff = new Date(Date.now() - this.s.processedRetentionMs);
-    const pruned = await this.db.delete(processedEvents).where(lt(processedEvents.processedAt, cutoff)).returning({ id: processedEvents.eventId });
+    const pruned = await this.db
+      .delete(processedEvents)
+      .where(lt(processedEvents.processedAt, cutoff))
+      .returning({ id: processedEvents.eventId });
     if (pruned.length > 0) this.logger.info("pruned old dedupe records", { pruned: pruned.length });
   }
 
@@ -440,7 +453,10 @@ export class EventConsumer {
 
   private recovered(failures: number): void {
     const since = this.current.outageSince;
-    this.logger.info("event consumer recovered", { failedAttempts: failures, outageMs: since ? Date.now() - Date.parse(since) : undefined });
+    this.logger.info("event consumer recovered", {
+      failedAttempts: failures,
+      outageMs: since ? Date.now() - Date.parse(since) : undefined,
+    });
     this.current = { ...this.current, state: "running", outageSince: null, lastError: null };
   }
 }

@@ -22,22 +22,26 @@ const userId = z.string().min(1).max(200);
  * have (occurredAt, then event id), so a late, older rename never wins; a deletion removes the
  * author's postings and leaves a tombstone that later renames and posts cannot get past.
  */
+export const userUpdatedHandler = handler({
+  data: z.object({ userId, name: z.string().min(1).max(500) }),
+  async handle(tx, event) {
+    const authors = new AuthorsRepository(tx);
+    const before = await authors.find(event.data.userId);
+    const after = await authors.recordName(event.data.userId, { name: event.data.name, asOf: event.occurredAt, eventId: event.id });
+    const applied = after.nameEventId === event.id;
+    return { applied, stale: !applied && after.deletedAt === null, renamed: applied && before?.name !== after.name };
+  },
+});
+
+export const userDeletedHandler = handler({
+  data: z.object({ userId }),
+  async handle(tx, event) {
+    const postingsDeleted = await new AuthorsRepository(tx).markDeleted(event.data.userId, event.occurredAt);
+    return { postingsDeleted };
+  },
+});
+
 export const userEventHandlers: EventHandlers = {
-  "user.updated": handler({
-    data: z.object({ userId, name: z.string().min(1).max(500) }),
-    async handle(tx, event) {
-      const authors = new AuthorsRepository(tx);
-      const before = await authors.find(event.data.userId);
-      const after = await authors.recordName(event.data.userId, { name: event.data.name, asOf: event.occurredAt, eventId: event.id });
-      const applied = after.nameEventId === event.id;
-      return { applied, stale: !applied && after.deletedAt === null, renamed: applied && before?.name !== after.name };
-    },
-  }),
-  "user.deleted": handler({
-    data: z.object({ userId }),
-    async handle(tx, event) {
-      const postingsDeleted = await new AuthorsRepository(tx).markDeleted(event.data.userId, event.occurredAt);
-      return { postingsDeleted };
-    },
-  }),
+  "user.updated": userUpdatedHandler,
+  "user.deleted": userDeletedHandler,
 };

@@ -18,9 +18,17 @@ async function fill(stream: string, count: number): Promise<string[]> {
 }
 
 async function read(stream: string, group: string, consumer: string, count: number): Promise<string[]> {
-  const reply = (await t.redis.sendCommand(["XREADGROUP", "GROUP", group, consumer, "COUNT", String(count), "STREAMS", stream, ">"])) as
-    | Array<[string, Array<[string, unknown]>]>
-    | null;
+  const reply = (await t.redis.sendCommand([
+    "XREADGROUP",
+    "GROUP",
+    group,
+    consumer,
+    "COUNT",
+    String(count),
+    "STREAMS",
+    stream,
+    ">",
+  ])) as Array<[string, Array<[string, unknown]>]> | null;
   return reply?.[0]?.[1].map(([id]) => id) ?? [];
 }
 
@@ -66,7 +74,10 @@ describe("StreamTrimmer", () => {
     await t.redis.xGroupCreate(stream, group, "0");
     expect(await trimmer.trimOnce()).toEqual({ threshold: null, removed: 0 });
     expect(await remaining(stream)).toEqual(ids);
-    expect(await new StreamTrimmer({ redis: t.redis, stream: t.fresh().stream, logger }).trimOnce()).toEqual({ threshold: null, removed: 0 });
+    expect(await new StreamTrimmer({ redis: t.redis, stream: t.fresh().stream, logger }).trimOnce()).toEqual({
+      threshold: null,
+      removed: 0,
+    });
   });
 
   test("approximate trimming (the default) bounds a long stream and never removes an entry still needed", async () => {

@@ -1,7 +1,13 @@
 import { z } from "@hono/zod-openapi";
 
 /** Control characters other than tab, newline and carriage return (PostgreSQL refuses NUL outright). */
-const controlExceptWhitespace = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /** Titles: one line, trimmed, 1–200 characters. */
 export const titleField = z
@@ -17,7 +23,7 @@ export const bodyField = z
   .string()
   .max(20_000, "Must be at most 20000 characters")
   .refine((s) => s.trim().length > 0, "Must not be blank")
-  .refine((s) => !controlExceptWhitespace.test(s), "Must not contain control characters other than tab and newline")
+  .refine((s) => !hasControlCharacters(s), "Must not contain control characters other than tab and newline")
   .openapi({ minLength: 1, maxLength: 20_000, example: "Blue, 54 cm frame, barely used." });
 
 /** Room for 20000 characters even when each is sent as a \uXXXX escape, and a title. */

@@ -49,7 +49,11 @@ describe("GET /healthz", () => {
     const res = await h.call("GET", "/healthz");
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("degraded");
-    expect(res.body.checks).toMatchObject({ database: "ok", eventsRedis: "down", consumer: { lag: null, pending: null, deadLetters: null } });
+    expect(res.body.checks).toMatchObject({
+      database: "ok",
+      eventsRedis: "down",
+      consumer: { lag: null, pending: null, deadLetters: null },
+    });
     const author = await h.user();
     expect((await h.call("POST", "/postings", { token: author.token, json: { title: "t", body: "b" } })).status).toBe(201);
     expect((await h.call("GET", "/postings")).status).toBe(200);

@@ -44,7 +44,12 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
     const status = health.consumerStatus?.();
     const consumer =
       stats || status
-        ? { state: status?.state ?? "idle", lag: stats?.lag ?? null, pending: stats?.pending ?? null, deadLetters: stats?.deadLetters ?? null }
+        ? {
+            state: status?.state ?? "idle",
+            lag: stats?.lag ?? null,
+            pending: stats?.pending ?? null,
+            deadLetters: stats?.deadLetters ?? null,
+          }
         : null;
     const checks = { database: database ? "ok" : "down", eventsRedis: eventsRedis ? "ok" : "down", consumer } as const;
     c.header("cache-control", "no-store");
@@ -59,4 +64,3 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
     return c.json({ status: degraded ? ("degraded" as const) : ("ok" as const), checks }, 200);
   });
 }
-

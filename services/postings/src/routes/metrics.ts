@@ -9,11 +9,36 @@ export function registerMetrics(app: PostingsApp, { health }: AppDeps): void {
     if (status) {
       lines.push(
         metric("postings_events_applied_total", "counter", "Events this process applied.", status.applied),
-        metric("postings_events_duplicates_total", "counter", "Redelivered events this process skipped (already applied).", status.duplicates),
-        metric("postings_events_handler_failures_total", "counter", "Failed handler runs in this process (retried).", status.handlerFailures),
-        metric("postings_events_dead_lettered_total", "counter", "Events this process moved to the dead-letter stream.", status.deadLettered),
-        metric("postings_events_reclaimed_total", "counter", "Entries this process claimed from stuck or crashed members.", status.reclaimed),
-        metric("postings_consumer_up", "gauge", "1 while this process's consumer is not backing off.", status.state === "backing-off" ? 0 : 1),
+        metric(
+          "postings_events_duplicates_total",
+          "counter",
+          "Redelivered events this process skipped (already applied).",
+          status.duplicates,
+        ),
+        metric(
+          "postings_events_handler_failures_total",
+          "counter",
+          "Failed handler runs in this process (retried).",
+          status.handlerFailures,
+        ),
+        metric(
+          "postings_events_dead_lettered_total",
+          "counter",
+          "Events this process moved to the dead-letter stream.",
+          status.deadLettered,
+        ),
+        metric(
+          "postings_events_reclaimed_total",
+          "counter",
+          "Entries this process claimed from stuck or crashed members.",
+          status.reclaimed,
+        ),
+        metric(
+          "postings_consumer_up",
+          "gauge",
+          "1 while this process's consumer is not backing off.",
+          status.state === "backing-off" ? 0 : 1,
+        ),
       );
     }
     if (stats) {

@@ -65,13 +65,21 @@ describe("POST /postings refuses bad input with clear problems", () => {
   });
 
   test("400: malformed JSON", async () => {
-    const res = await h.call("POST", "/postings", { token: author.token, body: '{"title": "t",', headers: { "content-type": "application/json" } });
+    const res = await h.call("POST", "/postings", {
+      token: author.token,
+      body: '{"title": "t",',
+      headers: { "content-type": "application/json" },
+    });
     expectProblem(res, 400);
   });
 
   test("415: not JSON, or no content type", async () => {
     expectProblem(
-      await h.call("POST", "/postings", { token: author.token, body: "title=t&body=b", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      await h.call("POST", "/postings", {
+        token: author.token,
+        body: "title=t&body=b",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
       415,
       "unsupported-media-type",
     );

@@ -13,6 +13,7 @@ export const ISSUER = "msa-board";
 export const AUDIENCE = "msa-board";
 export const CURSOR_SECRET = "test-cursor-secret-0123456789";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on their shape
 export type TestResponse = { status: number; headers: Headers; body: any; text: string };
 
 export type HarnessOptions = {
@@ -90,7 +91,15 @@ export async function createHarness(options: HarnessOptions = {}) {
       json: { title: fields.title ?? `title ${++counter}`, body: fields.body ?? "body" },
     });
     if (res.status !== 201) throw new Error(`post failed: ${res.status} ${res.text}`);
-    return res.body as { id: string; title: string; body: string; authorId: string; authorName: string; createdAt: string; updatedAt: string };
+    return res.body as {
+      id: string;
+      title: string;
+      body: string;
+      authorId: string;
+      authorName: string;
+      createdAt: string;
+      updatedAt: string;
+    };
   }
 
   /** Inserts rows directly (fast, and with chosen timestamps): `count` postings by one author. */
