@@ -154,7 +154,8 @@ export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions
   otlp: { host: "127.0.0.1", port: 4317 },
   tracing: { flushIntervalMs: 1_000, minFlushSpans: 5, randomSamplingPercent: 100 },
   accessLog: "stdout",
-  jwt: { issuer: "msa-board", audience: "msa-board", jwksCacheSeconds: 300 },
+  // Matches the users service's `cache-control: max-age=60` on its JWKS.
+  jwt: { issuer: "msa-board", audience: "msa-board", jwksCacheSeconds: 60 },
   cors: { allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS] },
   limits: defaultLimits(),
 });
