@@ -15,7 +15,10 @@ export type { AppDeps } from "./app-types.ts";
 /** The postings HTTP API. Owns error handling, validation problems and the OpenAPI document. */
 export function createApp(deps: AppDeps): PostingsApp {
   const app: PostingsApp = new OpenAPIHono({ defaultHook: validationProblemHook });
-  app.use(traceRequests({ serviceName: "postings", ...(deps.tracer ? { tracer: deps.tracer } : {}) }));
+  // Probes and scrapes come every few seconds: tracing them would bury the real traces.
+  app.use(
+    traceRequests({ serviceName: "postings", untracedPaths: ["/healthz", "/metrics"], ...(deps.tracer ? { tracer: deps.tracer } : {}) }),
+  );
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 

@@ -37,4 +37,11 @@ describe("traces", () => {
     const server = spanExporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
     expect(server?.name).toBe("PATCH /postings/:id");
   });
+
+  test("/healthz and /metrics make no spans at all", async () => {
+    spanExporter.reset();
+    expect((await h.call("GET", "/healthz")).status).toBe(200);
+    expect((await h.call("GET", "/metrics")).status).toBe(200);
+    expect(spanExporter.getFinishedSpans()).toEqual([]);
+  });
 });
