@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { socketAddress, typed } from "./proto.ts";
 
@@ -39,16 +39,19 @@ export const renderEndpointsFile = (cluster: string, endpoints: Endpoint[]): Rec
   return { version_info: version, resources: [assignment] };
 };
 
-/** Writes the EDS file atomically (temp file in the same directory, then rename). */
-export const writeEndpointsFile = async (path: string, cluster: string, endpoints: Endpoint[]): Promise<void> => {
+/**
+ * Writes the EDS file atomically (temp file in the same directory, then rename). Synchronous on
+ * purpose: the file is tiny, and when this returns Envoy can be started or told nothing more.
+ */
+export const writeEndpointsFile = (path: string, cluster: string, endpoints: Endpoint[]): void => {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID()}.tmp`);
   try {
-    await writeFile(temp, `${JSON.stringify(renderEndpointsFile(cluster, endpoints), null, 2)}\n`);
-    await rename(temp, path);
+    writeFileSync(temp, `${JSON.stringify(renderEndpointsFile(cluster, endpoints), null, 2)}\n`);
+    renameSync(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    rmSync(temp, { force: true });
     throw error;
   }
 };

@@ -187,8 +187,8 @@ describe("EDS files", () => {
 
   test("written atomically: no temp file is left beside it", async () => {
     const path = join(dir, "eds-atomic", "users.eds.json");
-    await writeEndpointsFile(path, "users", [{ host: "127.0.0.1", port: 3001 }]);
-    await writeEndpointsFile(path, "users", [{ host: "127.0.0.1", port: 3011 }]);
+    writeEndpointsFile(path, "users", [{ host: "127.0.0.1", port: 3001 }]);
+    writeEndpointsFile(path, "users", [{ host: "127.0.0.1", port: 3011 }]);
     expect(await readdir(join(dir, "eds-atomic"))).toEqual(["users.eds.json"]);
     expect(JSON.parse(await readFile(path, "utf8"))).toEqual(renderEndpointsFile("users", [{ host: "127.0.0.1", port: 3011 }]));
   });
@@ -196,7 +196,7 @@ describe("EDS files", () => {
 
 describe("envoy --mode validate accepts", () => {
   const writeEds = async (edsDir: string) => {
-    for (const service of SERVICES) await writeEndpointsFile(join(edsDir, `${service}.eds.json`), service, []);
+    for (const service of SERVICES) writeEndpointsFile(join(edsDir, `${service}.eds.json`), service, []);
   };
 
   test("the native config", async () => {

@@ -99,7 +99,7 @@ describe("instances change without restarting Envoy (EDS file)", () => {
   test("rewriting the file moves traffic to a new instance", async () => {
     const next = startStub("postings", "postings-2");
     extraStubs.push(next);
-    await gw.setEndpoints("postings", [local(next)]);
+    gw.setEndpoints("postings", [local(next)]);
     await waitFor("traffic on postings-2", async () => {
       const response = await get("/postings");
       return response.status === 200 && (await instanceOf(response)) === "postings-2";
@@ -114,7 +114,7 @@ describe("instances change without restarting Envoy (EDS file)", () => {
   test("scale out: two instances both get traffic", async () => {
     const first = gw.stubs.postings;
     const second = extraStubs[0] as Stub;
-    await gw.setEndpoints("postings", [local(first), local(second)]);
+    gw.setEndpoints("postings", [local(first), local(second)]);
     await waitFor("both postings hosts healthy", async () => {
       const hosts = await clusterHosts(gw.adminUrl, "postings");
       return hosts.length === 2 && hosts.every((h) => !h.failing);
@@ -142,13 +142,13 @@ describe("instances change without restarting Envoy (EDS file)", () => {
 
     // The runner's sequence: add the new instance, wait until it is healthy, drain the old one,
     // remove it, then stop it.
-    await gw.setEndpoints("postings", [local(current), local(old), local(replacement)]);
+    gw.setEndpoints("postings", [local(current), local(old), local(replacement)]);
     await waitFor("replacement healthy", async () =>
       (await clusterHosts(gw.adminUrl, "postings")).some((h) => h.address.endsWith(`:${replacement.port}`) && !h.failing),
     );
-    await gw.setEndpoints("postings", [local(current), { ...local(old), draining: true }, local(replacement)]);
+    gw.setEndpoints("postings", [local(current), { ...local(old), draining: true }, local(replacement)]);
     await Bun.sleep(300);
-    await gw.setEndpoints("postings", [local(current), local(replacement)]);
+    gw.setEndpoints("postings", [local(current), local(replacement)]);
     await waitFor("old instance gone from the cluster", async () =>
       (await clusterHosts(gw.adminUrl, "postings")).every((h) => !h.address.endsWith(`:${old.port}`)),
     );

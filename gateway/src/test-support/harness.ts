@@ -59,7 +59,9 @@ export interface Harness {
   tokens: TokenKit;
   envoy: EnvoyProcess;
   /** Rewrites a service's EDS file (atomically); Envoy picks it up without a restart. */
-  setEndpoints(service: ServiceName, endpoints: Endpoint[]): Promise<void>;
+  setEndpoints(service: ServiceName, endpoints: Endpoint[]): void;
+  /** Replaces what the users stub serves at /.well-known/jwks.json (key rotation). */
+  publishJwks(next: object): void;
   accessLog(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -68,25 +70,32 @@ export interface HarnessOptions {
   limits?: Limits;
   /** Where spans go; by default nowhere (no Jaeger in these suites). */
   otlp?: HostPort | null;
+  jwksCacheSeconds?: number;
 }
 
-export const startHarness = async ({ limits = testLimits(), otlp = null }: HarnessOptions = {}): Promise<Harness> => {
+export const startHarness = async ({
+  limits = testLimits(),
+  otlp = null,
+  jwksCacheSeconds = 300,
+}: HarnessOptions = {}): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   const tokens = await createTokenKit(ISSUER, AUDIENCE);
+  let jwks: object = tokens.jwks;
   const stubs = {
-    users: startStub("users", "users-1", () => tokens.jwks),
+    users: startStub("users", "users-1", () => jwks),
     postings: startStub("postings", "postings-1"),
     notices: startStub("notices", "notices-1"),
   };
   // EDS files get a directory of their own: Envoy watches it, and logs written beside them would
   // wake the watcher on every line.
-  const options = { ...testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits), otlp };
-  const setEndpoints = async (service: ServiceName, endpoints: Endpoint[]) => {
+  const base = testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits);
+  const options: GatewayOptions = { ...base, otlp, jwt: { ...base.jwt, jwksCacheSeconds } };
+  const setEndpoints = (service: ServiceName, endpoints: Endpoint[]) => {
     const upstream = options.upstreams[service];
     if (upstream.kind !== "eds-file") throw new Error("test upstreams are EDS files");
-    await writeEndpointsFile(upstream.path, service, endpoints);
+    writeEndpointsFile(upstream.path, service, endpoints);
   };
-  for (const service of SERVICES) await setEndpoints(service, [{ host: "127.0.0.1", port: stubs[service].port }]);
+  for (const service of SERVICES) setEndpoints(service, [{ host: "127.0.0.1", port: stubs[service].port }]);
 
   let envoy: EnvoyProcess;
   try {
@@ -104,6 +113,9 @@ export const startHarness = async ({ limits = testLimits(), otlp = null }: Harne
     tokens,
     envoy,
     setEndpoints,
+    publishJwks: (next) => {
+      jwks = next;
+    },
     accessLog: () => readFile(join(dir, "access.log"), "utf8").catch(() => ""),
     stop: async () => {
       await envoy.stop();
