@@ -1,0 +1,15 @@
+# The gateway image: the official Envoy image, pinned, with the container config rendered from
+# gateway/src (containerGatewayOptions → gateway/envoy.yaml). Build from the repository root:
+#   docker build -f deploy/docker/gateway.Dockerfile -t msa-board/gateway:dev .
+# Kubernetes runs the same official image with the same file from a ConfigMap (deploy/k8s/base/gateway).
+FROM envoyproxy/envoy:v1.40.0
+
+COPY --chown=root:root --chmod=0444 gateway/envoy.yaml /etc/envoy/envoy.yaml
+
+# The public door; the admin listener (9901) is bound to 127.0.0.1 inside the container.
+EXPOSE 8080
+
+# The image's own unprivileged account: the entrypoint then runs Envoy directly, no privilege drop needed.
+USER envoy
+
+CMD ["envoy", "-c", "/etc/envoy/envoy.yaml", "--disable-hot-restart", "--log-level", "warn", "--service-node", "gateway", "--service-cluster", "gateway"]

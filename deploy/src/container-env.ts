@@ -1,0 +1,66 @@
+import type { ServiceName } from "../../stack/src/config.ts";
+import { DEV_CURSOR_SECRET, defaultPorts, nativeServiceEnv, PER_INSTANCE_ENV, readableEnv, SHUTDOWN_TIMEOUT_MS } from "./facts.ts";
+
+/**
+ * What each native address is called inside a container network (compose and Kubernetes alike).
+ * Our services and Jaeger keep their ports; the stores listen on their images' standard ports —
+ * the native stack moves them (55432, 6380, 6381) only so that they can share one host's loopback.
+ */
+export const containerAddresses = new Map<number, { host: string; port: number }>([
+  [defaultPorts.users, { host: "users", port: defaultPorts.users }],
+  [defaultPorts.postings, { host: "postings", port: defaultPorts.postings }],
+  [defaultPorts.notices, { host: "notices", port: defaultPorts.notices }],
+  [defaultPorts.gateway, { host: "gateway", port: defaultPorts.gateway }],
+  [defaultPorts.otlpHttp, { host: "jaeger", port: defaultPorts.otlpHttp }],
+  [defaultPorts.otlpGrpc, { host: "jaeger", port: defaultPorts.otlpGrpc }],
+  [defaultPorts.postgres, { host: "postgres", port: 5432 }],
+  [defaultPorts.redisNotices, { host: "redis-notices", port: 6379 }],
+  [defaultPorts.redisEvents, { host: "redis-events", port: 6379 }],
+]);
+
+/** Set from the pod name in Kubernetes; compose leaves it to the service's own default (hostname-based). */
+export const PER_INSTANCE = Symbol("per-instance");
+
+export type Expected = string | typeof PER_INSTANCE;
+
+/** A loopback URL of the native stack, as the same thing is reached from a container. */
+export function containerUrl(native: string): string {
+  let url: URL;
+  try {
+    url = new URL(native);
+  } catch {
+    return native;
+  }
+  if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") return native;
+  const address = containerAddresses.get(Number(url.port));
+  if (!address) throw new Error(`${native}: no container address for port ${url.port}`);
+  url.hostname = address.host;
+  url.port = String(address.port);
+  // URL keeps a trailing "/" on bare origins; the env values are written without it.
+  return url.pathname === "/" && !native.endsWith("/") ? url.href.replace(/\/$/, "") : url.href;
+}
+
+/**
+ * The environment a service's container must get, derived from what `npm start` gives it: every
+ * variable the service reads (the native stack also passes a few it ignores), loopback addresses
+ * turned into container names, HOST opened to the container network, and SHUTDOWN_TIMEOUT_MS
+ * stated explicitly because the stop grace periods are computed from it. The service images run
+ * with NODE_ENV=production, where postings requires CURSOR_SECRET: containers pass it (a Secret;
+ * its documented development value in compose and the dev overlay).
+ */
+export function expectedContainerEnv(service: ServiceName): Record<string, Expected> {
+  const readable = readableEnv(service);
+  const expected: Record<string, Expected> = {};
+  for (const [name, value] of Object.entries(nativeServiceEnv(service))) {
+    if (!readable(name)) continue;
+    if (PER_INSTANCE_ENV.has(name)) expected[name] = PER_INSTANCE;
+    else if (name === "HOST") expected[name] = "0.0.0.0";
+    // Natively the JWKS comes through the gateway, which tracks the live users instances during a
+    // roll; in a container network the users Service name does that, so it is fetched from users.
+    else if (name === "JWKS_URL") expected[name] = `http://users:${defaultPorts.users}${new URL(value).pathname}`;
+    else expected[name] = containerUrl(value);
+  }
+  expected.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
+  if (service === "postings") expected.CURSOR_SECRET = DEV_CURSOR_SECRET;
+  return expected;
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderEnvoyConfig } from "../../gateway/src/envoy-config.ts";
+import { containerGatewayOptions } from "../../gateway/src/options.ts";
+import { DEV_CURSOR_SECRET, configSchema as postingsConfig } from "../../services/postings/src/config.ts";
+import { configSchema as usersConfig } from "../../services/users/src/config.ts";
+import { DEV_ADMIN, devConfig, repoRoot, type ServiceName } from "../../stack/src/config.ts";
+import { defaultPorts } from "../../stack/src/ports.ts";
+import { serviceEnv } from "../../stack/src/services.ts";
+import type { Stack } from "../../stack/src/stack.ts";
+import stackVersions from "../../stack/versions.json";
+import deployVersions from "../versions.json";
+
+/**
+ * The facts the native stack runs on, read from the code that runs it, so compose and Kubernetes
+ * are checked against the same source instead of a third hand-kept copy.
+ */
+
+export const SERVICES: ServiceName[] = ["users", "postings", "notices"];
+
+export { DEV_ADMIN, DEV_CURSOR_SECRET, defaultPorts, deployVersions, repoRoot, stackVersions };
+
+export const fromRoot = (...path: string[]) => join(repoRoot, ...path);
+
+/** Every service answers `GET /healthz` (ARCHITECTURE.md); the gateway health-checks the same path. */
+export const HEALTH_PATH = "/healthz";
+
+/** SHUTDOWN_TIMEOUT_MS default of every service (ARCHITECTURE.md): the drain a grace period must cover. */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * The environment `npm start` gives one instance of each service (stack/src/services.ts), with
+ * its defaults: this shell's overrides (ADMIN_*, LOG_LEVEL, ports) are not facts of the system.
+ */
+export function nativeServiceEnv(service: ServiceName): Record<string, string> {
+  const stack = { config: devConfig({ env: {} }) } as unknown as Stack;
+  const logLevel = process.env.LOG_LEVEL;
+  delete process.env.LOG_LEVEL;
+  try {
+    return serviceEnv(stack, { service, name: service, port: defaultPorts[service] });
+  } finally {
+    if (logLevel !== undefined) process.env.LOG_LEVEL = logLevel;
+  }
+}
+
+/**
+ * Names the native stack derives per process (they must differ between instances): containers
+ * take them from the pod name (Kubernetes) or leave them to the service's hostname default (compose).
+ */
+export const PER_INSTANCE_ENV = new Set(["INSTANCE_NAME", "CONSUMER_NAME"]);
+
+/** Every variable a service reads: its zod schema (users, postings) or Deno's `--allow-env` list (notices). */
+export function readableEnv(service: ServiceName): (name: string) => boolean {
+  if (service === "users") return (name) => name in usersConfig.shape;
+  if (service === "postings") return (name) => name in postingsConfig.shape;
+  const deno = JSON.parse(readFileSync(fromRoot("services", "notices", "deno.json"), "utf8")) as { tasks: { start: { command: string } } };
+  const allowed = /--allow-env=(\S+)/.exec(deno.tasks.start.command)?.[1];
+  if (!allowed) throw new Error("services/notices/deno.json: the start task has no --allow-env list");
+  const patterns = allowed.split(",").map((p) => p.replaceAll("'", ""));
+  return (name) => patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
+}
+
+/** The Envoy bootstrap containers run: the gateway's own renderer with the container options. */
+export const containerEnvoyConfig = () => renderEnvoyConfig(containerGatewayOptions());
+
+/** Service names and ports Envoy's container config resolves by DNS: compose and Kubernetes must answer them. */
+export function envoyUpstreams(): Array<{ cluster: string; host: string; port: number }> {
+  const options = containerGatewayOptions();
+  const upstreams = SERVICES.map((service) => {
+    const endpoints = options.upstreams[service];
+    if (endpoints.kind !== "dns") throw new Error(`containerGatewayOptions: ${service} is not reached by DNS`);
+    return { cluster: service, host: endpoints.host, port: endpoints.port };
+  });
+  return options.otlp ? [...upstreams, { cluster: "otlp", host: options.otlp.host, port: options.otlp.port }] : upstreams;
+}
+
+/** The public listener of the container gateway. */
+export const gatewayListenPort = () => containerGatewayOptions().listen.port;
