@@ -108,5 +108,17 @@ describe("bun run src/main.ts", () => {
     expect(out.activeKid).not.toBe(before);
     expect(out.published).toContain(out.activeKid);
     if (before) expect(out.published).toContain(before);
+    expect(Math.abs(Date.parse(out.activatesAt) - Date.now())).toBeLessThan(10_000);
+
+    const ahead = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts", "--publish-ahead-seconds=300"], {
+      cwd: new URL("..", import.meta.url).pathname,
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },
+      stdout: "pipe",
+    });
+    expect(await ahead.exited).toBe(0);
+    const later = JSON.parse(await new Response(ahead.stdout).text());
+    expect(Date.parse(later.activatesAt) - Date.now()).toBeGreaterThan(290_000);
+    expect(later.retiredKid).toBe(out.activeKid);
+    expect(later.published).toEqual(expect.arrayContaining([out.activeKid, later.activeKid]));
   });
 });

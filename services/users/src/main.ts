@@ -55,8 +55,8 @@ const keys = new SigningKeyStore({
 });
 
 try {
-  const kid = await keys.ensureActiveKey();
-  await keys.signingKey(); // fails now, not at the first login, if the key cannot be opened
+  await keys.ensureActiveKey();
+  const { kid } = await keys.signingKey(); // fails now, not at the first login, if the key cannot be opened
   const admin = await ensureAdminAccount(
     { db: database.db, passwords, logger },
     { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME },

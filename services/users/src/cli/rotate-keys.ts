@@ -1,9 +1,11 @@
 /**
- * Rotates the token signing key: `bun run src/cli/rotate-keys.ts` (env: DATABASE_URL,
- * ACCESS_TOKEN_TTL_SECONDS, SIGNING_KEYS_ENCRYPTION_KEY — as the service has them).
+ * Rotates the token signing key: `bun run src/cli/rotate-keys.ts [--publish-ahead-seconds=N]`
+ * (env: DATABASE_URL, ACCESS_TOKEN_TTL_SECONDS, SIGNING_KEYS_ENCRYPTION_KEY — as the service has them;
+ * SIGNING_KEY_PUBLISH_AHEAD_SECONDS is the flag's default).
  *
- * The new key signs from now on (running instances pick it up within 10 s); the old key stays in the
- * JWKS until every token it signed has expired, then it is deleted at the next rotation.
+ * The new key is published at once and signs from now on, or N seconds from now (running instances
+ * pick it up within 10 s); the old key stays in the JWKS until every token it signed has expired, then
+ * it is deleted at the next rotation.
  */
 import { ConfigError, envUrl, parseEnv } from "@msa-board/service-kit/env";
 import { z } from "zod";
@@ -16,6 +18,8 @@ const schema = z.object({
   DATABASE_URL: envUrl("postgres://users:users@127.0.0.1:55432/users"),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   SIGNING_KEYS_ENCRYPTION_KEY: z.string().optional(),
+  /** Publish the new key this long before it signs (≥ the longest JWKS cache, e.g. the gateway's 300 s). */
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
 });
 
 let env: z.output<typeof schema>;
@@ -27,6 +31,17 @@ try {
   process.exit(1);
 }
 
+function publishAhead(fallback: number): number {
+  const flag = process.argv.slice(2).find((arg) => arg.startsWith("--publish-ahead-seconds="));
+  if (!flag) return fallback;
+  const seconds = Number(flag.split("=")[1]);
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    console.error("rotate-keys: --publish-ahead-seconds must be a whole number of seconds");
+    process.exit(1);
+  }
+  return seconds;
+}
+
 await migrateUsersDatabase(env.DATABASE_URL);
 const database = createDatabaseClient(env.DATABASE_URL, { max: 1 });
 try {
@@ -35,9 +50,9 @@ try {
     tokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     sealer: PrivateKeySealer.fromBase64(env.SIGNING_KEYS_ENCRYPTION_KEY || undefined),
   });
-  const { kid, retiredKid } = await store.rotate();
+  const { kid, retiredKid, activatesAt } = await store.rotate({ publishAheadSeconds: publishAhead(env.SIGNING_KEY_PUBLISH_AHEAD_SECONDS) });
   const published = (await store.jwks()).keys.map((key) => key.kid);
-  console.log(JSON.stringify({ msg: "signing key rotated", activeKid: kid, retiredKid, published }));
+  console.log(JSON.stringify({ msg: "signing key rotated", activeKid: kid, activatesAt: activatesAt.toISOString(), retiredKid, published }));
 } catch (err) {
   console.error(`rotate-keys: ${(err as Error).message}`);
   process.exitCode = 1;

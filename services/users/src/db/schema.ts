@@ -24,9 +24,10 @@ export const users = pgTable(
 );
 
 /**
- * Ed25519 keys that sign access tokens. At most one is active (`retired_at is null`, enforced by a
- * unique partial index); a retired key is still published until `expires_at`, when every token it
- * signed has expired.
+ * Ed25519 keys that sign access tokens. At most one key is not retired (`retired_at is null`,
+ * enforced by a unique partial index). The signing key is the latest one whose `activates_at` has
+ * come and whose `retired_at` has not; a retired key is still published until `expires_at`, when
+ * every token it signed has expired.
  */
 export const signingKeys = pgTable(
   "signing_keys",
@@ -38,6 +39,8 @@ export const signingKeys = pgTable(
     privateJwk: text("private_jwk").notNull(),
     privateJwkEncryption: text("private_jwk_encryption", { enum: ["none", "A256GCM"] }).notNull(),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
+    /** Signs from this time on; later than `created_at` when a rotation publishes the key ahead. */
+    activatesAt: timestamptz("activates_at").notNull().defaultNow(),
     retiredAt: timestamptz("retired_at"),
     expiresAt: timestamptz("expires_at"),
   },

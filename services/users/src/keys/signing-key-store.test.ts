@@ -24,6 +24,11 @@ afterAll(async () => {
 });
 
 const activeCount = async () => (await h.client.sql`select count(*)::int as n from signing_keys where retired_at is null`)[0]?.n;
+/** Tests below move clocks (and rotate "in the future"); each starts from one fresh key. */
+async function freshKeys() {
+  await h.client.sql`delete from signing_keys`;
+  await new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS }).ensureActiveKey();
+}
 const user = { id: crypto.randomUUID(), email: "k@example.com", name: "Key User", role: "user" as const, createdAt: new Date() };
 
 describe("SigningKeyStore", () => {
@@ -50,6 +55,7 @@ describe("SigningKeyStore", () => {
   });
 
   test("rotation: new tokens use the new key, old tokens still verify, the JWKS lists both", async () => {
+    await freshKeys();
     const clock = createTestClock();
     const replicaA = new SigningKeyStore({ db: client().db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 50 });
     const replicaB = new SigningKeyStore({ db: client().db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 50 });
@@ -92,7 +98,30 @@ describe("SigningKeyStore", () => {
     expect(kids).toContain(newKid);
   });
 
+  test("rotation published ahead: the new key is in the JWKS at once but signs only from its activation", async () => {
+    await freshKeys();
+    const clock = createTestClock();
+    const store = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 0 });
+    const issue = () => createTokenIssuer({ keys: store, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS, clock })(user);
+    const current = decodeProtectedHeader((await issue()).accessToken).kid;
+    const { kid, retiredKid, activatesAt } = await store.rotate({ publishAheadSeconds: 300 });
+    expect(retiredKid).toBe(current as string);
+    expect(activatesAt.getTime() - Date.now()).toBeGreaterThan(295_000);
+    expect((await store.jwks()).keys.map((k) => k.kid)).toContain(kid);
+    expect(decodeProtectedHeader((await issue()).accessToken).kid).toBe(current);
+    expect(await activeCount()).toBe(1); // the new key is the unretired one; a restart creates none
+    expect(await store.ensureActiveKey()).toBe(kid);
+
+    clock.offsetMs = 301_000;
+    expect(decodeProtectedHeader((await issue()).accessToken).kid).toBe(kid);
+    const jwks = (await store.jwks()).keys.map((k) => k.kid);
+    expect(jwks).toContain(current as string); // until its last token expired
+    clock.offsetMs = (300 + TTL_SECONDS + 61) * 1000;
+    expect((await store.jwks()).keys.map((k) => k.kid)).toEqual([kid]);
+  });
+
   test("a token whose key is no longer published is refused even if it claims to be valid", async () => {
+    await freshKeys();
     const clock = createTestClock();
     const store = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 0 });
     const token = await createTokenIssuer({ keys: store, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 86_400, clock })(user);

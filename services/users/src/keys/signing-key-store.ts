@@ -1,4 +1,4 @@
-import { gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import {
   calculateJwkThumbprint,
   errors,
@@ -27,11 +27,14 @@ export type SigningKeyStoreOptions = {
   graceSeconds?: number;
 };
 
+export type RotationResult = { kid: string; retiredKid: string | null; activatesAt: Date };
+
 type PublicKeyEntry = { jwk: JWK; key: CryptoKey | Uint8Array; expiresAt: Date | null };
 type Cached<T> = { at: number; value: T };
 
 const ROTATION_LOCK_KEY = 0x6b657973; // "keys"
 const MIN_REFRESH_MS = 1_000;
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * The Ed25519 keys in `signing_keys`: the one active key signs, every key not yet expired verifies
@@ -57,27 +60,34 @@ export class SigningKeyStore {
   }
 
   /**
-   * Makes sure one active key exists, creating it on first start. Safe when instances start together:
-   * the unique partial index admits one active row, and the loser's insert does nothing.
+   * Makes sure a current key exists, creating it on first start. Safe when instances start together:
+   * the unique partial index admits one unretired row, and the loser's insert does nothing.
    */
   async ensureActiveKey(): Promise<string> {
-    const existing = await this.activeRow();
+    const existing = await this.unretiredRow();
     if (existing) return existing.kid;
-    await this.db.insert(signingKeys).values(await this.generate()).onConflictDoNothing();
-    const row = await this.activeRow();
-    if (!row) throw new Error("no active signing key after creating one");
+    // Backdated by the skew allowance, so an instance whose clock is a little behind can sign with it too.
+    const activatesAt = new Date(this.clock().getTime() - CLOCK_SKEW_MS);
+    await this.db.insert(signingKeys).values(await this.generate(activatesAt)).onConflictDoNothing();
+    const row = await this.unretiredRow();
+    if (!row) throw new Error("no signing key after creating one");
     return row.kid;
   }
 
-  /** Retires the active key (still published until its tokens expired) and activates a new one. */
-  async rotate(): Promise<{ kid: string; retiredKid: string | null }> {
-    const fresh = await this.generate();
+  /**
+   * Adds a new key and retires the current one: the old key keeps verifying until every token it
+   * signed has expired. With `publishAheadSeconds`, the new key is published at once but signs only
+   * from then on, so verifiers that cache the JWKS (the gateway) know it before they meet it.
+   */
+  async rotate({ publishAheadSeconds = 0 }: { publishAheadSeconds?: number } = {}): Promise<RotationResult> {
+    const now = this.clock();
+    const switchAt = new Date(now.getTime() + publishAheadSeconds * 1000);
+    const fresh = await this.generate(switchAt);
     const retiredKid = await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK_KEY})`);
-      const now = this.clock();
       const retired = await tx
         .update(signingKeys)
-        .set({ retiredAt: now, expiresAt: new Date(now.getTime() + this.retireAfterSeconds * 1000) })
+        .set({ retiredAt: switchAt, expiresAt: new Date(switchAt.getTime() + this.retireAfterSeconds * 1000) })
         .where(isNull(signingKeys.retiredAt))
         .returning({ kid: signingKeys.kid });
       await tx.insert(signingKeys).values(fresh);
@@ -86,14 +96,14 @@ export class SigningKeyStore {
     });
     this.active = undefined;
     this.published = undefined;
-    return { kid: fresh.kid, retiredKid };
+    return { kid: fresh.kid, retiredKid, activatesAt: switchAt };
   }
 
   /** The key new tokens are signed with. */
   async signingKey(): Promise<{ kid: string; key: CryptoKey | Uint8Array }> {
     const now = Date.now();
     if (this.active && now - this.active.at < this.cacheMs) return this.active.value;
-    const row = await this.activeRow();
+    const row = await this.signingRow();
     if (!row) throw new Error("no active signing key: run ensureActiveKey() at start-up");
     if (this.active?.value.kid === row.kid) {
       this.active = { at: now, value: this.active.value };
@@ -157,17 +167,29 @@ export class SigningKeyStore {
     return entries;
   }
 
-  private async activeRow() {
-    const rows = await this.db.select().from(signingKeys).where(isNull(signingKeys.retiredAt));
+  /** The key that signs now: activated, not yet retired, the latest such. */
+  private async signingRow() {
+    const now = this.clock();
+    const rows = await this.db
+      .select()
+      .from(signingKeys)
+      .where(and(lte(signingKeys.activatesAt, now), or(isNull(signingKeys.retiredAt), gt(signingKeys.retiredAt, now))))
+      .orderBy(desc(signingKeys.activatesAt))
+      .limit(1);
     return rows[0];
   }
 
-  private async generate() {
+  private async unretiredRow() {
+    const rows = await this.db.select({ kid: signingKeys.kid }).from(signingKeys).where(isNull(signingKeys.retiredAt));
+    return rows[0];
+  }
+
+  private async generate(activatesAt: Date) {
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: "Ed25519", extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const sealed = await this.sealer.seal(kid, await exportJWK(privateKey));
-    return { kid, algorithm: SIGNING_ALGORITHM, publicJwk: publicPart(kid, publicJwk), ...sealed };
+    return { kid, algorithm: SIGNING_ALGORITHM, publicJwk: publicPart(kid, publicJwk), activatesAt, ...sealed };
   }
 }
 

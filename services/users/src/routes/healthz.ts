@@ -2,7 +2,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { problemBody, PROBLEM_CONTENT_TYPE } from "@msa-board/service-kit/problem";
 import type { AppDeps, UsersApp } from "../app-types.ts";
 import { type OutboxBacklog, OutboxRepository } from "../events/outbox-repository.ts";
-import type { RelayStatus } from "../events/outbox-relay.ts";
 import { jsonContent, ProblemSchema } from "../http/schemas.ts";
 
 const ChecksSchema = z.object({
@@ -72,4 +71,3 @@ async function within(query: Promise<OutboxBacklog>, ms: number): Promise<Outbox
   }
 }
 
-export type { RelayStatus };

@@ -34,7 +34,7 @@ export type HarnessOptions = {
   appDatabase?: DatabaseClient;
 };
 
-export type Response_ = { status: number; headers: Headers; body: any; text: string };
+export type TestResponse = { status: number; headers: Headers; body: any; text: string };
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
@@ -75,7 +75,7 @@ export async function createHarness(options: HarnessOptions = {}) {
     method: string,
     path: string,
     init: { json?: unknown; token?: string; headers?: Record<string, string>; body?: BodyInit } = {},
-  ): Promise<Response_> {
+  ): Promise<TestResponse> {
     const headers: Record<string, string> = { ...init.headers };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     let body = init.body;

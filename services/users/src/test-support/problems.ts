@@ -1,8 +1,8 @@
 import { expect } from "bun:test";
-import type { Response_ } from "./harness.ts";
+import type { TestResponse } from "./harness.ts";
 
 /** A problem+json answer with this status (and code), a detail, and nothing internal. */
-export function expectProblem(res: Response_, status: number, code?: string): void {
+export function expectProblem(res: TestResponse, status: number, code?: string): void {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
   expect(res.body.status).toBe(status);
