@@ -85,6 +85,7 @@ const relay = new OutboxRelay({
   pruneIntervalMs: config.OUTBOX_PRUNE_INTERVAL_MS,
 });
 relay.start();
+eventsRedis.on("ready", () => relay.retryNow());
 
 const app = createApp({
   db: database.db,

@@ -48,4 +48,20 @@ describe("Sleeper", () => {
     await sleeper.sleep(10_000, { wakeable: false });
     expect(performance.now() - started).toBeLessThan(100);
   });
+
+  test("cut ends the current backoff sleep only", async () => {
+    const sleeper = new Sleeper();
+    const started = performance.now();
+    const sleeping = sleeper.sleep(10_000, { wakeable: false });
+    sleeper.cut();
+    await sleeping;
+    expect(performance.now() - started).toBeLessThan(100);
+    let done = false;
+    const next = sleeper.sleep(50, { wakeable: false }).then(() => {
+      done = true;
+    });
+    await Bun.sleep(10);
+    expect(done).toBe(false);
+    await next;
+  });
 });

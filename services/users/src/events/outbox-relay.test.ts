@@ -146,6 +146,7 @@ describe("OutboxRelay", () => {
     expect(await unpublished()).toBe(3);
 
     target = redis.admin;
+    running.retryNow(); // what main.ts does when the events Redis client is ready again
     await eventually(async () => (await unpublished()) === 0, 5_000);
     expect((await redis.entries(stream)).map((e) => e.envelope.id)).toEqual(ids);
     await eventually(() => running.status().state === "running");

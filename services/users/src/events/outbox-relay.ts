@@ -113,6 +113,11 @@ export class OutboxRelay {
     this.sleeper.wake();
   }
 
+  /** The events Redis is reachable again: end a backoff now instead of at its end. */
+  retryNow(): void {
+    if (this.current.state === "retrying") this.sleeper.cut();
+  }
+
   status(): RelayStatus {
     return { ...this.current };
   }

@@ -24,6 +24,11 @@ export class Sleeper {
     else this.pendingWake = true;
   }
 
+  /** Ends the current sleep, wakeable or not (a backoff whose reason has gone away). */
+  cut(): void {
+    this.release();
+  }
+
   /** Ends any sleep, wakeable or not, and every later one until `reset` (used by stop). */
   interrupt(): void {
     this.interrupted = true;
