@@ -1,4 +1,4 @@
-import { trace } from "@opentelemetry/api";
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
@@ -44,7 +44,9 @@ export function createLogger(options: LoggerOptions): Logger {
 
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (levelRank[level] < threshold) return;
-    const spanContext = trace.getActiveSpan()?.spanContext();
+    // With tracing off (or outside any trace) the active span may be a no-op with an all-zero id: leave it out.
+    const active = trace.getActiveSpan()?.spanContext();
+    const spanContext = active && isSpanContextValid(active) ? active : undefined;
     const record = {
       time: clock().toISOString(),
       level,
