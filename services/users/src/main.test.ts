@@ -86,6 +86,25 @@ describe("bun run src/main.ts", () => {
     }
   }, 60_000);
 
+  test("starts and serves (degraded) while the events Redis is down; SIGTERM still exits 0 promptly", async () => {
+    const port = freePort();
+    const service = startService({ ...ADMIN, PORT: String(port), DATABASE_URL: database.url, EVENTS_REDIS_URL: "redis://127.0.0.1:1" });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitHealthy(base);
+      const health = await (await fetch(`${base}/healthz`)).json();
+      expect(health).toMatchObject({ status: "degraded", checks: { database: "ok", eventsRedis: "down" } });
+      expect((await fetch(`${base}/login`, json({ email: ADMIN.ADMIN_EMAIL, password: ADMIN.ADMIN_PASSWORD }))).status).toBe(200);
+    } finally {
+      service.child.kill("SIGTERM");
+    }
+    const started = performance.now();
+    expect(await service.exited()).toBe(0);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const warnings = service.lines.map((l) => JSON.parse(l)).filter((r) => r.msg === "events Redis unreachable; reconnecting");
+    expect(warnings).toHaveLength(1);
+  }, 30_000);
+
   test("bun run src/cli/rotate-keys.ts rotates: a new active key, the old one still published", async () => {
     const before = (await (async () => {
       const sql = postgres(database.url, { max: 1, onnotice: () => {} });

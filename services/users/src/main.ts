@@ -116,7 +116,11 @@ serveGracefully({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   closers: [
     { name: "outbox relay", close: () => relay.stop() },
-    { name: "events redis", close: () => (eventsRedis.isOpen ? eventsRedis.close() : Promise.resolve()) },
+    {
+      name: "events redis",
+      // close() lets pending replies arrive; while reconnecting there are none, so just stop trying.
+      close: async () => (eventsRedis.isReady ? eventsRedis.close() : eventsRedis.isOpen ? eventsRedis.destroy() : undefined),
+    },
     { name: "postgres", close: () => database.close() },
     { name: "tracing", close: () => tracing.shutdown() },
   ],
