@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, COLD_INSTALL_MS);
 
 const read = (...path: string[]) => readFileSync(fromRoot(...path), "utf8");
-const withoutGeneratedHeader = (text: string) => text.replace(/^# GENERATED from [^\n]*\n(# INTERIM:[^\n]*\n)?/m, "");
+const withoutGeneratedHeader = (text: string) => text.replace(/^# GENERATED from [^\n]*\n/m, "");
 
 describe("generated copies (bun run sync in deploy/)", () => {
   test.each(generatedFiles.map((f) => [f.path, f.source]))("%s matches %s", (path) => {

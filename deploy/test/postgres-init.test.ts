@@ -1,0 +1,98 @@
+/**
+ * compose's (and the dev overlay's) PostgreSQL init script, run by a real PostgreSQL on a
+ * throw-away cluster exactly as the official image runs it (psql as the superuser, passwords from
+ * the environment): one database per service, each role allowed into its own database only — the
+ * isolation `npm start` sets up (stack/src/infra/postgres.ts).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { initCluster, type PostgresInstance, serverAccount, serverCommand } from "../../stack/src/infra/postgres.ts";
+import { freePort } from "../../stack/src/ports.ts";
+import { createToolContext } from "../../stack/src/tools/context.ts";
+import { ensurePostgres } from "../../stack/src/tools/postgres.ts";
+import { fromRoot } from "../src/facts.ts";
+import { exec } from "./support/exec.ts";
+
+const passwords = { USERS_DB_PASSWORD: `u-${crypto.randomUUID()}`, POSTINGS_DB_PASSWORD: `p-${crypto.randomUUID()}` };
+let dir: string;
+let server: ChildProcess | undefined;
+let instance: PostgresInstance;
+let psql: string;
+let initResult: { code: number; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  const tools = await ensurePostgres(createToolContext());
+  psql = join(tools.binDir, "psql");
+  if (!(await Bun.file(psql).exists())) psql = Bun.which("psql") ?? psql;
+  dir = mkdtempSync(join(tmpdir(), "msa-pg-init-"));
+  instance = {
+    dataDir: join(dir, "data"),
+    port: await freePort(),
+    superuser: "postgres",
+    superuserPassword: `pg-${crypto.randomUUID()}`,
+    settings: { fsync: "off" },
+  };
+  const account = serverAccount();
+  initCluster(tools, instance, account);
+  const [command, ...args] = serverCommand(tools, instance, account);
+  server = spawn(command as string, args, { stdio: "ignore" });
+  const ready = join(tools.binDir, "pg_isready");
+  for (let i = 0; i < 100; i++) {
+    if ((await exec([ready, "-h", "127.0.0.1", "-p", String(instance.port), "-q"])).code === 0) break;
+    await Bun.sleep(100);
+  }
+  // What the image's entrypoint does with /docker-entrypoint-initdb.d/*.sh: run it with its env.
+  initResult = await exec(["sh", fromRoot("deploy", "compose", "postgres-init", "10-service-databases.sh")], {
+    env: {
+      PATH: `${join(psql, "..")}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+      POSTGRES_USER: instance.superuser,
+      POSTGRES_DB: "postgres",
+      PGHOST: "127.0.0.1",
+      PGPORT: String(instance.port),
+      PGPASSWORD: instance.superuserPassword,
+      ...passwords,
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server?.once("exit", resolve));
+    server.kill("SIGINT");
+    await exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const as = (role: "users" | "postings", database: string, sql = "select current_user") =>
+  exec([psql, "--no-psqlrc", "-tAX", "-v", "ON_ERROR_STOP=1", "-c", sql, `postgresql://${role}@127.0.0.1:${instance.port}/${database}`], {
+    env: { PGPASSWORD: role === "users" ? passwords.USERS_DB_PASSWORD : passwords.POSTINGS_DB_PASSWORD, PGCONNECT_TIMEOUT: "5" },
+  });
+
+describe("deploy/compose/postgres-init/10-service-databases.sh on PostgreSQL", () => {
+  test("runs cleanly", () => {
+    expect(initResult.stderr).toBe("");
+    expect(initResult.code).toBe(0);
+  });
+
+  describe.each(["users", "postings"] as const)("role %s", (role) => {
+    const other = role === "users" ? "postings" : "users";
+
+    test("logs in with its password to its own database, and owns it (creates tables)", async () => {
+      const result = await as(role, role, "create table deploy_probe (id int); drop table deploy_probe; select current_user");
+      expect(result.stderr).toBe("");
+      expect(result.stdout.trim().split("\n").at(-1)).toBe(role);
+    });
+
+    test(`cannot connect to ${other}'s database, nor to the maintenance database`, async () => {
+      for (const database of [other, "postgres"]) {
+        const result = await as(role, database);
+        expect(result.code).not.toBe(0);
+        expect(result.stderr).toContain(`permission denied for database "${database}"`);
+      }
+    });
+  });
+});
