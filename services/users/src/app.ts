@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, UsersApp } from "./app-types.ts";
-import { traceApiRequests } from "./http/trace-requests.ts";
 import { registerCreateUser } from "./routes/create-user.ts";
 import { registerDeleteUser } from "./routes/delete-user.ts";
 import { registerGetUser } from "./routes/get-user.ts";
@@ -16,7 +16,8 @@ export type { AppDeps } from "./app-types.ts";
 /** The users HTTP API. Owns error handling, validation problems and the OpenAPI document. */
 export function createApp(deps: AppDeps): UsersApp {
   const app: UsersApp = new OpenAPIHono({ defaultHook: validationProblemHook });
-  app.use(traceApiRequests({ tracer: deps.tracer }));
+  // Probes and scrapes come every few seconds: tracing them would bury the real traces.
+  app.use(traceRequests({ serviceName: "users", tracer: deps.tracer, untracedPaths: ["/healthz", "/metrics"] }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 

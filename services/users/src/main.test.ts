@@ -105,7 +105,7 @@ describe("bun run src/main.ts", () => {
     expect(warnings).toHaveLength(1);
   }, 30_000);
 
-  test("bun run src/cli/rotate-keys.ts rotates: a new active key, the old one still published", async () => {
+  test("bun run src/cli/rotate-keys.ts rotates: a new key (at once, or by default 120 s after publication), the old one still published", async () => {
     const before = (await (async () => {
       const sql = postgres(database.url, { max: 1, onnotice: () => {} });
       try {
@@ -114,7 +114,7 @@ describe("bun run src/main.ts", () => {
         await sql.end();
       }
     })());
-    const child = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts"], {
+    const child = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts", "--publish-ahead-seconds=0"], {
       cwd: new URL("..", import.meta.url).pathname,
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },
       stdout: "pipe",
@@ -129,14 +129,16 @@ describe("bun run src/main.ts", () => {
     if (before) expect(out.published).toContain(before);
     expect(Math.abs(Date.parse(out.activatesAt) - Date.now())).toBeLessThan(10_000);
 
-    const ahead = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts", "--publish-ahead-seconds=300"], {
+    const ahead = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts"], {
       cwd: new URL("..", import.meta.url).pathname,
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },
       stdout: "pipe",
     });
     expect(await ahead.exited).toBe(0);
     const later = JSON.parse(await new Response(ahead.stdout).text());
-    expect(Date.parse(later.activatesAt) - Date.now()).toBeGreaterThan(290_000);
+    const aheadMs = Date.parse(later.activatesAt) - Date.now();
+    expect(aheadMs).toBeGreaterThan(110_000); // default: published 120 s before it signs
+    expect(aheadMs).toBeLessThan(121_000);
     expect(later.retiredKid).toBe(out.activeKid);
     expect(later.published).toEqual(expect.arrayContaining([out.activeKid, later.activeKid]));
   });

@@ -3,8 +3,9 @@
  * (env: DATABASE_URL, ACCESS_TOKEN_TTL_SECONDS, SIGNING_KEYS_ENCRYPTION_KEY — as the service has them;
  * SIGNING_KEY_PUBLISH_AHEAD_SECONDS is the flag's default).
  *
- * The new key is published at once and signs from now on, or N seconds from now (running instances
- * pick it up within 10 s); the old key stays in the JWKS until every token it signed has expired, then
+ * The new key is published at once and signs N seconds later (default 120: the gateway caches the
+ * JWKS for 60 s and does not refetch on an unknown kid; `--publish-ahead-seconds=0` switches at once;
+ * running instances pick the switch up within 10 s); the old key stays in the JWKS until every token it signed has expired, then
  * it is deleted at the next rotation.
  */
 import { ConfigError, envUrl, parseEnv } from "@msa-board/service-kit/env";
@@ -18,8 +19,11 @@ const schema = z.object({
   DATABASE_URL: envUrl("postgres://users:users@127.0.0.1:55432/users"),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   SIGNING_KEYS_ENCRYPTION_KEY: z.string().optional(),
-  /** Publish the new key this long before it signs (≥ the longest JWKS cache, e.g. the gateway's 300 s). */
-  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+  /**
+   * Publish the new key this long before it signs: at least the longest JWKS cache that does not
+   * refetch on an unknown kid (the gateway's, 60 s), with a margin.
+   */
+  SIGNING_KEY_PUBLISH_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
 });
 
 let env: z.output<typeof schema>;
