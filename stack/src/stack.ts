@@ -171,6 +171,9 @@ export class Stack {
         "--disable-hot-restart",
         "--log-level",
         "warn",
+        // The access log is a file; flush it every second so `tail -f` shows requests as they happen.
+        "--file-flush-interval-msec",
+        "1000",
         "--service-node",
         "gateway",
         "--service-cluster",
