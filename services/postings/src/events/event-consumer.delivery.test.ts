@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createDatabaseClient } from "../db/client.ts";
 import { type ConsumerFixture, createConsumerFixture } from "../test-support/consumer.ts";
 import { envelope, publish } from "../test-support/redis.ts";
 import { type EventHandlers, userUpdatedHandler } from "./event-handlers.ts";
@@ -165,5 +166,25 @@ describe("poison events go to the dead-letter stream", () => {
     expect(dead?.message.error).toContain("handler bug #5");
     expect((await f.h.client.sql`select 1 from processed_events where event_id = ${event.id}`).length).toBe(0);
     expect(c.status()).toMatchObject({ handlerFailures: 5, deadLettered: 1 });
+  });
+
+  test("a database outage is not the event's fault: nothing is dead-lettered, the entry waits", async () => {
+    const names = await f.freshGroup();
+    await publish(f.redis, names.stream, { type: "user.deleted", data: { userId: "someone" } });
+    const down = createDatabaseClient("postgres://postings:postings@127.0.0.1:9/postings", { max: 1 });
+    try {
+      // Even with a single delivery allowed, an outage never sends the event to the dead letters.
+      const c = f.consumer(names, { db: down.db, maxDeliveries: 1 });
+      await expect(c.readNew()).rejects.toThrow();
+      expect(await f.redis.xLen(names.deadLetterStream)).toBe(0);
+      expect(await f.pendingCount(names)).toBe(1);
+      // Back with a working database, the entry is redone.
+      const healthy = f.consumer(names, { claimMinIdleMs: 1 });
+      await Bun.sleep(5);
+      expect(await healthy.reclaim()).toBe(1);
+      expect(healthy.status().applied).toBe(1);
+    } finally {
+      await down.close();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { isStoreUnavailable } from "@msa-board/service-kit/errors";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
 import { type Attributes, context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
@@ -10,6 +9,7 @@ import { type BackoffOptions, backoffDelay, InterruptibleSleep } from "./backoff
 import { describeIssues, type Envelope, parseEnvelope } from "./envelope.ts";
 import type { EventHandlers } from "./event-handlers.ts";
 import { closeEventsRedis, duplicateEventsRedis, type EventsRedis, whenReady, withTimeout } from "./events-redis.ts";
+import { isOutage } from "./outage.ts";
 import { entriesOfReadReply, type StreamEntry } from "./stream-entries.ts";
 
 export type EventConsumerOptions = {
@@ -317,7 +317,7 @@ export class EventConsumer {
         return { duplicate: false as const, summary };
       });
     } catch (err) {
-      if (isStoreUnavailable(err)) throw err;
+      if (isOutage(err)) throw err;
       this.current.handlerFailures += 1;
       markFailed(span, err);
       if (deliveries >= this.s.maxDeliveries) {
