@@ -16,6 +16,8 @@ export function deployTools(): Promise<DeployTools> {
   installing ??= (async () => {
     const ctx = createToolContext();
     const python = ensureKubernetesValidate(ctx);
+    // Awaited below, after the Go builds; until then its failure must not count as unhandled.
+    python.catch(() => {});
     const kustomize = await ensureKustomize(ctx);
     const compose = await ensureComposeCli(ctx);
     return { kustomize, compose, kubernetesValidate: await python };
