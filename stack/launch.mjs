@@ -45,7 +45,8 @@ function ensureBun() {
     const binary = readFileSync(link, "utf8").trim();
     if (runs(binary)) return binary;
   }
-  if (process.platform !== "linux" && process.platform !== "darwin") fail(`unsupported platform ${process.platform}: install Bun ${versions.bun} yourself`);
+  if (process.platform !== "linux" && process.platform !== "darwin")
+    fail(`unsupported platform ${process.platform}: install Bun ${versions.bun} yourself`);
   const done = step(`installing Bun ${versions.bun} from npm into ${dir}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "msa-board-bun", private: true }));
@@ -53,7 +54,8 @@ function ensureBun() {
     cwd: dir,
     stdio: ["ignore", "inherit", "inherit"],
   });
-  if (npm.status !== 0) fail(`npm could not install bun@${versions.bun}; check that the npm registry is reachable (npm config get registry)`);
+  if (npm.status !== 0)
+    fail(`npm could not install bun@${versions.bun}; check that the npm registry is reachable (npm config get registry)`);
   const arch = process.arch === "arm64" ? "aarch64" : "x64";
   const os = process.platform;
   const flavours = arch === "x64" && cpuHasAvx2() ? ["", "-baseline"] : arch === "x64" ? ["-baseline", ""] : [""];

@@ -20,7 +20,12 @@ export function percentile(sorted: number[], p: number): number {
 
 async function send(spec: RequestSpec): Promise<boolean> {
   try {
-    const res = await fetch(spec.url, { method: spec.method ?? "GET", headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(spec.url, {
+      method: spec.method ?? "GET",
+      headers: spec.headers,
+      body: spec.body,
+      signal: AbortSignal.timeout(10_000),
+    });
     await res.arrayBuffer();
     return res.status < 400;
   } catch {

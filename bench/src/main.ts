@@ -24,7 +24,8 @@ const seconds = Number(args.seconds);
 const bigRows = Number(args["big-rows"]);
 
 const log = (line: string) => console.log(line);
-const fmt = (r: LoadResult) => `${r.medianMs.toFixed(2)} / ${r.p99Ms.toFixed(2)} ms, ${r.throughput.toFixed(0)} req/s${r.errors ? `, ${r.errors} errors` : ""}`;
+const fmt = (r: LoadResult) =>
+  `${r.medianMs.toFixed(2)} / ${r.p99Ms.toFixed(2)} ms, ${r.throughput.toFixed(0)} req/s${r.errors ? `, ${r.errors} errors` : ""}`;
 
 async function withStack<T>(tools: Tools, tracing: boolean, fn: (stack: Stack) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "msa-board-bench-"));
@@ -43,7 +44,11 @@ async function withStack<T>(tools: Tools, tracing: boolean, fn: (stack: Stack) =
 
 async function token(stack: Stack): Promise<string> {
   const gateway = stack.describe().gatewayUrl;
-  const res = await fetch(`${gateway}/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(stack.config.admin) });
+  const res = await fetch(`${gateway}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(stack.config.admin),
+  });
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
 
@@ -51,7 +56,7 @@ async function token(stack: Stack): Promise<string> {
 async function cursorAtPage(base: string, page: number, limit: number): Promise<string | null> {
   let cursor: string | null = null;
   for (let i = 1; i < page; i++) {
-    const res = await fetch(`${base}/postings?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const res: Response = await fetch(`${base}/postings?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
     cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor;
     if (!cursor) throw new Error(`only ${i} pages exist`);
   }
@@ -61,7 +66,9 @@ async function cursorAtPage(base: string, page: number, limit: number): Promise<
 async function listCost(stack: Stack, rows: number, label: string): Promise<Row> {
   const direct = stack.describe().services.postings[0] as string;
   const deep = await cursorAtPage(direct, 400, 20);
-  const page = (cursor: string | null): RequestSpec => ({ url: `${direct}/postings?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}` });
+  const page = (cursor: string | null): RequestSpec => ({
+    url: `${direct}/postings?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+  });
   const first = await constantRate(`page 1 @ ${label}`, () => page(null), { rate: 100, durationS: seconds });
   const deepResult = await constantRate(`page 400 @ ${label}`, () => page(deep), { rate: 100, durationS: seconds });
   return {
@@ -166,7 +173,10 @@ function renderTable(rows: Row[]): string {
     "| scenario | baseline (median / p99, throughput) | variant (median / p99, throughput) | ratio | ideal |",
     "|---|---|---|---|---|",
   ];
-  for (const r of rows) lines.push(`| ${r.scenario} | ${r.baseline.label}: ${fmt(r.baseline)} | ${r.variant.label}: ${fmt(r.variant)} | ${r.ratio.toFixed(2)} (${r.ratioOf}) | ${r.ideal} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${r.scenario} | ${r.baseline.label}: ${fmt(r.baseline)} | ${r.variant.label}: ${fmt(r.variant)} | ${r.ratio.toFixed(2)} (${r.ratioOf}) | ${r.ideal} |`,
+    );
   return lines.join("\n");
 }
 

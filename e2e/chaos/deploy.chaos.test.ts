@@ -8,10 +8,15 @@ type Report = { before: string[]; after: string[]; ms: number };
 async function requestsPerHost(cluster: string): Promise<Map<string, number>> {
   const res = await fetch(`${stack.envoyAdminUrl}/clusters?format=json`);
   const body = (await res.json()) as {
-    cluster_statuses: Array<{ name: string; host_statuses?: Array<{ address: { socket_address: { port_value: number } }; stats: Array<{ name: string; value?: string }> }> }>;
+    cluster_statuses: Array<{
+      name: string;
+      host_statuses?: Array<{ address: { socket_address: { port_value: number } }; stats: Array<{ name: string; value?: string }> }>;
+    }>;
   };
   const hosts = body.cluster_statuses.find((c) => c.name === cluster)?.host_statuses ?? [];
-  return new Map(hosts.map((h) => [String(h.address.socket_address.port_value), Number(h.stats.find((s) => s.name === "rq_total")?.value ?? 0)]));
+  return new Map(
+    hosts.map((h) => [String(h.address.socket_address.port_value), Number(h.stats.find((s) => s.name === "rq_total")?.value ?? 0)]),
+  );
 }
 
 describe("independent deploy and scale-out", () => {

@@ -31,17 +31,21 @@ async function usersWithPostings(n: number): Promise<TestUser[]> {
 /** Every deletion applied exactly once: postings gone, and one processed record per event id. */
 async function expectDeletionsAppliedOnce(users: TestUser[]): Promise<void> {
   const ids = users.map((u) => u.id);
-  await eventually(async () => (await postingsDb`select count(*)::int as n from postings where author_id in ${postingsDb(ids)}`)[0]?.n === 0, {
-    timeoutMs: 30_000,
-    intervalMs: 250,
-  });
+  await eventually(
+    async () => (await postingsDb`select count(*)::int as n from postings where author_id in ${postingsDb(ids)}`)[0]?.n === 0,
+    {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    },
+  );
   const events = await usersDb`select id, published_at from outbox where type = 'user.deleted' and data->>'userId' in ${usersDb(ids)}`;
   expect(events.length).toBe(users.length);
   await eventually(async () => (await usersDb`select count(*)::int as n from outbox where published_at is null`)[0]?.n === 0, {
     timeoutMs: 30_000,
   });
   const eventIds = events.map((e) => e.id as string);
-  const processed = await postingsDb`select event_id, count(*)::int as n from processed_events where event_id in ${postingsDb(eventIds)} group by event_id`;
+  const processed =
+    await postingsDb`select event_id, count(*)::int as n from processed_events where event_id in ${postingsDb(eventIds)} group by event_id`;
   expect(processed.length).toBe(eventIds.length);
   for (const row of processed) expect(row.n).toBe(1);
 }
@@ -96,7 +100,9 @@ describe("no event lost, none applied twice, whatever dies", () => {
       const user = await signUpAndLogin("After Poison");
       const post = await api("POST", "/postings", { token: user.token, json: { title: "t", body: "b" } });
       await api("PATCH", "/user", { token: user.token, json: { name: "Healthy Event" } });
-      await eventually(async () => (await api("GET", `/postings/${post.body.id}`)).body.authorName === "Healthy Event", { timeoutMs: 10_000 });
+      await eventually(async () => (await api("GET", `/postings/${post.body.id}`)).body.authorName === "Healthy Event", {
+        timeoutMs: 10_000,
+      });
       await eventually(async () => (await redis.xLen("events.dead")) > deadBefore, { timeoutMs: 10_000 });
       const [last] = await redis.xRevRange("events.dead", "+", "-", { COUNT: 1 });
       expect(last?.message.envelope).toBe("{this is not json");

@@ -16,7 +16,8 @@ describe("events from users reach postings within 5 s", () => {
   test("delete: the account's postings disappear", async () => {
     const user = await signUpAndLogin("Leaving");
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await api("POST", "/postings", { token: user.token, json: { title: `bye ${i}`, body: "b" } })).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await api("POST", "/postings", { token: user.token, json: { title: `bye ${i}`, body: "b" } })).body.id);
     expect((await api("DELETE", "/user", { token: user.token })).status).toBe(204);
     await eventually(
       async () => {

@@ -35,7 +35,10 @@ describe("the gateway is the only door and speaks problem+json", () => {
   });
 
   test("client-sent identity headers never reach a service as truth", async () => {
-    const res = await api("POST", "/postings", { json: { title: "x", body: "y" }, headers: { "x-user-id": "admin", "x-user-role": "admin" } });
+    const res = await api("POST", "/postings", {
+      json: { title: "x", body: "y" },
+      headers: { "x-user-id": "admin", "x-user-role": "admin" },
+    });
     expectProblem(res, 401);
   });
 

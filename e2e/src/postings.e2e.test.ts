@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { adminToken, api, expectProblem, signUpAndLogin } from "./support/api.ts";
+import { type ApiResponse, adminToken, api, expectProblem, signUpAndLogin } from "./support/api.ts";
 
 describe("postings through the gateway", () => {
   test("create, read, list newest first, update, delete", async () => {
@@ -31,7 +31,10 @@ describe("postings through the gateway", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: Awaited<ReturnType<typeof api>> = await api("GET", `/postings?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      const res: ApiResponse<{ items: { id: string }[]; nextCursor: string | null }> = await api(
+        "GET",
+        `/postings?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
       expect(res.status).toBe(200);
       for (const item of res.body.items) {
         expect(seen.has(item.id)).toBe(false);

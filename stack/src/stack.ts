@@ -2,9 +2,16 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeEndpointsFile } from "../../gateway/src/endpoints.ts";
 import { renderEnvoyConfig } from "../../gateway/src/envoy-config.ts";
-import type { StackConfig, ServiceName } from "./config.ts";
+import type { ServiceName, StackConfig } from "./config.ts";
 import { gatewayOptionsFor } from "./gateway-options.ts";
-import { ensureServiceDatabases, initCluster, type PostgresInstance, serverAccount, serverCommand, superuserUrl } from "./infra/postgres.ts";
+import {
+  ensureServiceDatabases,
+  initCluster,
+  type PostgresInstance,
+  serverAccount,
+  serverCommand,
+  superuserUrl,
+} from "./infra/postgres.ts";
 import { freePort } from "./ports.ts";
 import { type ServiceInstance, serviceSpec } from "./services.ts";
 import { commandHealth, httpHealth } from "./supervisor/health.ts";

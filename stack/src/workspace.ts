@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { repoRoot } from "./config.ts";
-import type { Tools } from "./tools/index.ts";
 import { run } from "./tools/exec.ts";
+import type { Tools } from "./tools/index.ts";
 
 /** Deno's npm packages for notices, from its lock file, into the shared Deno cache. */
 export async function prepareWorkspace(tools: Tools): Promise<void> {

@@ -106,14 +106,14 @@ describe("bun run src/main.ts", () => {
   }, 30_000);
 
   test("bun run src/cli/rotate-keys.ts rotates: a new key (at once, or by default 120 s after publication), the old one still published", async () => {
-    const before = (await (async () => {
+    const before = await (async () => {
       const sql = postgres(database.url, { max: 1, onnotice: () => {} });
       try {
         return (await sql`select kid from signing_keys where retired_at is null`)[0]?.kid as string | undefined;
       } finally {
         await sql.end();
       }
-    })());
+    })();
     const child = Bun.spawn([process.execPath, "run", "src/cli/rotate-keys.ts", "--publish-ahead-seconds=0"], {
       cwd: new URL("..", import.meta.url).pathname,
       env: { PATH: process.env.PATH ?? "", DATABASE_URL: database.url },

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { devConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
-import { portIsFree, portEnvNames, type PortName } from "../ports.ts";
+import { type PortName, portEnvNames, portIsFree } from "../ports.ts";
 import { Stack } from "../stack.ts";
 import { printStatus } from "../status-table.ts";
 import { ensureTools } from "../tools/index.ts";

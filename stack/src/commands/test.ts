@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { repoRoot, testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { Stack } from "../stack.ts";
-import { type SuiteResult, runSuite, type Suite } from "../test-suites/run-suite.ts";
-import { staticChecks, serviceSuites, systemSuites } from "../test-suites/catalogue.ts";
+import { serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
+import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
 import { ensureTools } from "../tools/index.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
@@ -85,7 +85,9 @@ function summarize(results: SuiteResult[], started: number): number {
   const failed = results.reduce((n, r) => n + r.failed, 0);
   console.log("\nsuite                                   passed  failed   time");
   for (const r of results) {
-    console.log(`${r.name.padEnd(40)}${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${(r.ms / 1000).toFixed(1).padStart(5)}s`);
+    console.log(
+      `${r.name.padEnd(40)}${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${(r.ms / 1000).toFixed(1).padStart(5)}s`,
+    );
   }
   console.log(`total time ${((performance.now() - started) / 1000).toFixed(1)}s`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -17,7 +17,13 @@ let instance: PostgresInstance;
 
 beforeAll(async () => {
   const tools = await ensurePostgres(createToolContext());
-  instance = { dataDir: join(dir, "pg"), port: await freePort(), superuser: "postgres", superuserPassword: "secret-su", settings: { fsync: "off" } };
+  instance = {
+    dataDir: join(dir, "pg"),
+    port: await freePort(),
+    superuser: "postgres",
+    superuserPassword: "secret-su",
+    settings: { fsync: "off" },
+  };
   const account = serverAccount();
   initCluster(tools, instance, account);
   server = new ManagedProcess(

@@ -22,7 +22,8 @@ export function serverAccount(): string | null {
     if (spawnSync("id", ["-u", name]).status === 0) return name;
   }
   const created = spawnSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "msaboard"]);
-  if (created.status !== 0) throw new Error("running as root and no unprivileged account exists for PostgreSQL; create one: useradd --system msaboard");
+  if (created.status !== 0)
+    throw new Error("running as root and no unprivileged account exists for PostgreSQL; create one: useradd --system msaboard");
   return "msaboard";
 }
 
@@ -43,7 +44,15 @@ export function initCluster(tools: PostgresTools, instance: PostgresInstance, ac
     const parent = dirname(instance.dataDir);
     chmodSync(parent, statSync(parent).mode | 0o011);
     spawnSync("chown", ["-R", `${account}:`, instance.dataDir, pwfile]);
-    const probe = spawnSync("setpriv", [`--reuid=${account}`, `--regid=${account}`, "--clear-groups", "--", "test", "-w", instance.dataDir]);
+    const probe = spawnSync("setpriv", [
+      `--reuid=${account}`,
+      `--regid=${account}`,
+      "--clear-groups",
+      "--",
+      "test",
+      "-w",
+      instance.dataDir,
+    ]);
     if (probe.status !== 0) {
       throw new Error(
         `PostgreSQL runs as '${account}' but cannot reach ${instance.dataDir}: a parent folder is not traversable. ` +

@@ -21,7 +21,10 @@ export const commandHealth =
     return result.status === 0 && (!expect || expect.test(result.stdout));
   };
 
-export async function waitUntil(check: HealthCheck, { timeoutMs, intervalMs = 200 }: { timeoutMs: number; intervalMs?: number }): Promise<boolean> {
+export async function waitUntil(
+  check: HealthCheck,
+  { timeoutMs, intervalMs = 200 }: { timeoutMs: number; intervalMs?: number },
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return true;

@@ -56,7 +56,9 @@ export class ManagedProcess {
     this.spawn();
     const healthy = await waitUntil(this.spec.health, { timeoutMs: this.spec.startTimeoutMs ?? 60_000 });
     if (!healthy) {
-      throw new Error(`${this.name} did not become healthy within ${(this.spec.startTimeoutMs ?? 60_000) / 1000}s (log: ${this.output.logFile})`);
+      throw new Error(
+        `${this.name} did not become healthy within ${(this.spec.startTimeoutMs ?? 60_000) / 1000}s (log: ${this.output.logFile})`,
+      );
     }
     this.state = "running";
   }

@@ -8,9 +8,14 @@ const at = (...path: string[]) => join(repoRoot, ...path);
 /** Format, lint and type checks: each counts as one test in the summary. */
 export function staticChecks(tools: Tools): Suite[] {
   return [
-    { name: "check: biome (format + lint)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "--bun", "biome", "ci", "."] },
+    { name: "check: biome (format + lint)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "--bun", "biome", "ci", "--colors=off", "."] },
     { name: "check: tsc --noEmit (Bun workspace)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "tsc", "--noEmit", "-p", "."] },
-    { name: "check: deno fmt + lint + check (notices)", kind: "check", cwd: at("services", "notices"), command: [tools.deno, "task", "check"] },
+    {
+      name: "check: deno fmt + lint + check (notices)",
+      kind: "check",
+      cwd: at("services", "notices"),
+      command: [tools.deno, "task", "check"],
+    },
   ];
 }
 
@@ -23,6 +28,14 @@ export function serviceSuites(tools: Tools): Suite[] {
     { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test"] },
     { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
     { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test"] },
+    {
+      name: "deploy (compose + k8s validation)",
+      kind: "bun-test",
+      cwd: at("deploy"),
+      command: [tools.bun, "test"],
+      // Cold CI builds kustomize and docker compose from the Go module proxy (~4 min on 2 cores).
+      timeoutMs: 1_200_000,
+    },
     { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test"] },
     { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test"] },
   ];
@@ -32,6 +45,12 @@ export function serviceSuites(tools: Tools): Suite[] {
 export function systemSuites(tools: Tools): Suite[] {
   return [
     { name: "e2e (through the gateway)", kind: "bun-test", cwd: at("e2e"), command: [tools.bun, "test", "./src"], timeoutMs: 900_000 },
-    { name: "chaos (failure isolation, deploys)", kind: "bun-test", cwd: at("e2e"), command: [tools.bun, "test", "./chaos"], timeoutMs: 900_000 },
+    {
+      name: "chaos (failure isolation, deploys)",
+      kind: "bun-test",
+      cwd: at("e2e"),
+      command: [tools.bun, "test", "./chaos"],
+      timeoutMs: 900_000,
+    },
   ];
 }

@@ -38,4 +38,3 @@ export function createToolContext(log: (line: string) => void = (l) => process.s
     },
   };
 }
-

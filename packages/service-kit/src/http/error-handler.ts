@@ -43,9 +43,7 @@ export function handleErrors(logger: Logger): ErrorHandler {
     const traceId = span?.spanContext().traceId;
     return problemResponse(
       "internal",
-      traceId
-        ? `An unexpected error occurred. Quote trace id ${traceId} when reporting it.`
-        : "An unexpected error occurred.",
+      traceId ? `An unexpected error occurred. Quote trace id ${traceId} when reporting it.` : "An unexpected error occurred.",
     );
   };
 }
@@ -75,8 +73,7 @@ export function isStoreUnavailable(err: unknown): boolean {
   return false;
 }
 
-export const notFoundProblem: NotFoundHandler = (c) =>
-  problemResponse("not-found", `There is no route for ${c.req.method} ${c.req.path}.`);
+export const notFoundProblem: NotFoundHandler = (c) => problemResponse("not-found", `There is no route for ${c.req.method} ${c.req.path}.`);
 
 export function zodIssues(error: z.ZodError): ValidationIssue[] {
   return error.issues.map((issue) => ({

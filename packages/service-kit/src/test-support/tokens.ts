@@ -12,7 +12,10 @@ import {
 export type TestTokens = {
   jwks: JSONWebKeySet;
   keys: JWTVerifyGetKey;
-  sign: (claims: Partial<JWTPayload> & { sub: string; role?: string; name?: string }, options?: { expiresIn?: string | number }) => Promise<string>;
+  sign: (
+    claims: Partial<JWTPayload> & { sub: string; role?: string; name?: string },
+    options?: { expiresIn?: string | number },
+  ) => Promise<string>;
   /** Tokens every protected route must refuse with 401, by the attack they stand for. */
   forged: (claims: { sub: string; role?: string; name?: string }) => Promise<Record<string, string>>;
 };

@@ -45,16 +45,20 @@ export function instrumentPostgres<T extends Sql>(sql: T, options: PostgresTraci
       const last = args.length - 1;
       const fn = args[last];
       if (typeof fn !== "function") return target(...args);
-      return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes: { ...baseAttributes, "db.operation": name } }, async (span) => {
-        try {
-          const result = await target(...args.slice(0, last), (inner: Sql) => fn(wrap(inner)));
-          span.end();
-          return result;
-        } catch (err) {
-          endWithError(span, err);
-          throw err;
-        }
-      });
+      return tracer.startActiveSpan(
+        name,
+        { kind: SpanKind.CLIENT, attributes: { ...baseAttributes, "db.operation": name } },
+        async (span) => {
+          try {
+            const result = await target(...args.slice(0, last), (inner: Sql) => fn(wrap(inner)));
+            span.end();
+            return result;
+          } catch (err) {
+            endWithError(span, err);
+            throw err;
+          }
+        },
+      );
     };
 
   const wrap = <S extends Sql>(client: S): S =>
@@ -63,7 +67,10 @@ export function instrumentPostgres<T extends Sql>(sql: T, options: PostgresTraci
         const result = Reflect.apply(target as unknown as (...a: unknown[]) => unknown, thisArg, args);
         const strings = args[0];
         if (isTemplateStrings(strings) && isThenable(result)) {
-          return traceQuery(result, strings.reduce((text, part, i) => `${text}$${i}${part}`));
+          return traceQuery(
+            result,
+            strings.reduce((text, part, i) => `${text}$${i}${part}`),
+          );
         }
         return result;
       },

@@ -4,12 +4,7 @@ import { type Attributes, SpanKind, SpanStatusCode, type Tracer } from "@opentel
  * One client span per Redis command, named by the command only: keys and values can carry user
  * data, so they never become attributes.
  */
-export async function withRedisSpan<T>(
-  tracer: Tracer,
-  command: string,
-  run: () => Promise<T>,
-  attributes: Attributes = {},
-): Promise<T> {
+export async function withRedisSpan<T>(tracer: Tracer, command: string, run: () => Promise<T>, attributes: Attributes = {}): Promise<T> {
   const operation = command.toUpperCase();
   return tracer.startActiveSpan(
     operation,

@@ -56,7 +56,9 @@ try {
   });
   const { kid, retiredKid, activatesAt } = await store.rotate({ publishAheadSeconds: publishAhead(env.SIGNING_KEY_PUBLISH_AHEAD_SECONDS) });
   const published = (await store.jwks()).keys.map((key) => key.kid);
-  console.log(JSON.stringify({ msg: "signing key rotated", activeKid: kid, activatesAt: activatesAt.toISOString(), retiredKid, published }));
+  console.log(
+    JSON.stringify({ msg: "signing key rotated", activeKid: kid, activatesAt: activatesAt.toISOString(), retiredKid, published }),
+  );
 } catch (err) {
   console.error(`rotate-keys: ${(err as Error).message}`);
   process.exitCode = 1;

@@ -1,5 +1,5 @@
-import type { Tracer } from "@opentelemetry/api";
 import { instrumentPostgres } from "@msa-board/service-kit/tracing";
+import type { Tracer } from "@opentelemetry/api";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema.ts";

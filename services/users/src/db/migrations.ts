@@ -7,5 +7,4 @@ export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.me
 /** Advisory lock key for this service's migrations ("users" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x7573_6572;
 
-export const migrateUsersDatabase = (url: string) =>
-  migrateDatabase({ url, migrationsFolder, lockKey: MIGRATION_LOCK_KEY });
+export const migrateUsersDatabase = (url: string) => migrateDatabase({ url, migrationsFolder, lockKey: MIGRATION_LOCK_KEY });

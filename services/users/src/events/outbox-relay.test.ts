@@ -137,7 +137,11 @@ describe("OutboxRelay", () => {
     const dead = await redis.open(redis.deadUrl);
     let target: StreamWriter = dead;
     const switching: StreamWriter = { xAdd: (...args) => target.xAdd(...args) };
-    const running = relay({ redis: switching, stream, logger: createLogger({ service: "users", level: "info", write: (l) => lines.push(l) }) });
+    const running = relay({
+      redis: switching,
+      stream,
+      logger: createLogger({ service: "users", level: "info", write: (l) => lines.push(l) }),
+    });
     running.start();
     const ids = await addEvents(3);
     await eventually(() => running.status().failedAttemptsTotal >= 4, 5_000);

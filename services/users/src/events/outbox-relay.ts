@@ -1,10 +1,10 @@
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
-import { suppressTracing } from "@opentelemetry/core";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
 import { sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.ts";
-import { backoffDelay, type BackoffOptions } from "./backoff.ts";
+import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 import { type ClaimedEvent, OutboxRepository } from "./outbox-repository.ts";
 import { Sleeper } from "./sleeper.ts";
 
@@ -193,10 +193,7 @@ export class OutboxRelay {
       async (span) => {
         try {
           await withRedisSpan(this.tracer, "XADD", () =>
-            withTimeout(
-              this.o.redis.xAdd(this.o.stream, "*", { envelope: JSON.stringify(envelope) }),
-              this.o.publishTimeoutMs,
-            ),
+            withTimeout(this.o.redis.xAdd(this.o.stream, "*", { envelope: JSON.stringify(envelope) }), this.o.publishTimeoutMs),
           );
           await this.options.afterPublish?.(event);
           await new OutboxRepository(tx).markPublished(envelope.id);

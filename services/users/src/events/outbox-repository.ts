@@ -54,15 +54,11 @@ export class OutboxRepository {
   }
 
   async markPublished(id: string): Promise<void> {
-    await this.db.execute(
-      sql`update ${outbox} set published_at = now(), attempts = attempts + 1, last_error = null where id = ${id}`,
-    );
+    await this.db.execute(sql`update ${outbox} set published_at = now(), attempts = attempts + 1, last_error = null where id = ${id}`);
   }
 
   async recordFailure(id: string, error: string): Promise<void> {
-    await this.db.execute(
-      sql`update ${outbox} set attempts = attempts + 1, last_error = ${error.slice(0, 500)} where id = ${id}`,
-    );
+    await this.db.execute(sql`update ${outbox} set attempts = attempts + 1, last_error = ${error.slice(0, 500)} where id = ${id}`);
   }
 
   /** Deletes published rows older than the retention; returns how many went. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { SpanKind } from "@opentelemetry/api";
 import { createLogger } from "@msa-board/service-kit/logger";
+import { SpanKind } from "@opentelemetry/api";
 import { createTestEventsRedis } from "../test-support/events-redis.ts";
 import { createHarness, type Harness } from "../test-support/harness.ts";
 import { spanExporter } from "../test-support/tracing.ts";
@@ -69,7 +69,10 @@ describe("traces", () => {
       json: { email: "nobody@example.com", password: "wrong-password" },
       headers: { traceparent: `00-${TRACE_ID}-${GATEWAY_SPAN}-01` },
     });
-    const line = h.logs.slice(before).map((l) => JSON.parse(l)).find((l) => l.msg === "login refused");
+    const line = h.logs
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === "login refused");
     expect(line?.traceId).toBe(TRACE_ID);
     expect(line?.service).toBe("users");
   });

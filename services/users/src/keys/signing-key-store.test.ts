@@ -59,8 +59,10 @@ describe("SigningKeyStore", () => {
     const clock = createTestClock();
     const replicaA = new SigningKeyStore({ db: client().db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 50 });
     const replicaB = new SigningKeyStore({ db: client().db, tokenTtlSeconds: TTL_SECONDS, clock, cacheMs: 50 });
-    const issue = (store: SigningKeyStore) => createTokenIssuer({ keys: store, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS, clock })(user);
-    const verifyOn = (store: SigningKeyStore) => createTokenVerifier({ keys: store.keyResolver, issuer: ISSUER, audience: AUDIENCE, clock });
+    const issue = (store: SigningKeyStore) =>
+      createTokenIssuer({ keys: store, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS, clock })(user);
+    const verifyOn = (store: SigningKeyStore) =>
+      createTokenVerifier({ keys: store.keyResolver, issuer: ISSUER, audience: AUDIENCE, clock });
 
     const before = await issue(replicaA);
     const oldKid = decodeProtectedHeader(before.accessToken).kid;

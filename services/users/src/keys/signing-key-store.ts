@@ -68,7 +68,10 @@ export class SigningKeyStore {
     if (existing) return existing.kid;
     // Backdated by the skew allowance, so an instance whose clock is a little behind can sign with it too.
     const activatesAt = new Date(this.clock().getTime() - CLOCK_SKEW_MS);
-    await this.db.insert(signingKeys).values(await this.generate(activatesAt)).onConflictDoNothing();
+    await this.db
+      .insert(signingKeys)
+      .values(await this.generate(activatesAt))
+      .onConflictDoNothing();
     const row = await this.unretiredRow();
     if (!row) throw new Error("no signing key after creating one");
     return row.kid;
@@ -197,4 +200,3 @@ export class SigningKeyStore {
 function publicPart(kid: string, jwk: Record<string, unknown>): JWK {
   return { kty: "OKP", crv: "Ed25519", x: String(jwk.x), kid, alg: SIGNING_ALGORITHM, use: "sig" };
 }
-

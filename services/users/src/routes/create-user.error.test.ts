@@ -23,7 +23,9 @@ describe("POST /users errors", () => {
   test("concurrent sign-ups with one email: one 201, the rest 409", async () => {
     const body = valid();
     const results = await Promise.all(
-      [body.email, body.email.toUpperCase(), body.email, ` ${body.email}`].map((email) => h.call("POST", "/users", { json: { ...body, email } })),
+      [body.email, body.email.toUpperCase(), body.email, ` ${body.email}`].map((email) =>
+        h.call("POST", "/users", { json: { ...body, email } }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
   });

@@ -19,7 +19,9 @@ describe("POST /users", () => {
   });
 
   test("normalises the email (trim, lower-case) and trims the name", async () => {
-    const res = await h.call("POST", "/users", { json: { email: "  Grace.Hopper@Example.COM ", password: "password-1", name: "  Grace  " } });
+    const res = await h.call("POST", "/users", {
+      json: { email: "  Grace.Hopper@Example.COM ", password: "password-1", name: "  Grace  " },
+    });
     expect(res.status).toBe(201);
     expect(res.body.email).toBe("grace.hopper@example.com");
     expect(res.body.name).toBe("Grace");

@@ -2,7 +2,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonBody } from "@msa-board/service-kit/json-body";
 import { ProblemError } from "@msa-board/service-kit/problem";
 import type { AppDeps, UsersApp } from "../app-types.ts";
-import { bodyProblems, emailField, jsonContent, MAX_BODY_BYTES, nameField, newPasswordField, problem, UserSchema } from "../http/schemas.ts";
+import {
+  bodyProblems,
+  emailField,
+  jsonContent,
+  MAX_BODY_BYTES,
+  nameField,
+  newPasswordField,
+  problem,
+  UserSchema,
+} from "../http/schemas.ts";
 import { toUserResponse } from "../users/user.ts";
 import { UsersRepository } from "../users/users-repository.ts";
 

@@ -39,7 +39,10 @@ describe("GET /healthz", () => {
 
   test("200 degraded (still serving) when the events Redis is down", async () => {
     const dead = await redis.open(redis.deadUrl);
-    const h = await harness({ eventsRedis: () => pingEventsRedis(dead), relay: () => ({ ...running, state: "retrying", outageSince: new Date().toISOString(), lastError: "The client is offline" }) });
+    const h = await harness({
+      eventsRedis: () => pingEventsRedis(dead),
+      relay: () => ({ ...running, state: "retrying", outageSince: new Date().toISOString(), lastError: "The client is offline" }),
+    });
     const res = await h.call("GET", "/healthz");
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("degraded");

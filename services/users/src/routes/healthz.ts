@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemBody, PROBLEM_CONTENT_TYPE } from "@msa-board/service-kit/problem";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "@msa-board/service-kit/problem";
 import type { AppDeps, UsersApp } from "../app-types.ts";
 import { type OutboxBacklog, OutboxRepository } from "../events/outbox-repository.ts";
 import { jsonContent, ProblemSchema } from "../http/schemas.ts";
@@ -8,9 +8,7 @@ const ChecksSchema = z.object({
   database: z.enum(["ok", "down"]),
   eventsRedis: z.enum(["ok", "down"]),
   outbox: z.object({ backlog: z.number().int(), oldestUnpublishedAgeMs: z.number().int().nullable() }).nullable(),
-  relay: z
-    .object({ state: z.string(), outageSince: z.string().nullable(), lastError: z.string().nullable() })
-    .nullable(),
+  relay: z.object({ state: z.string(), outageSince: z.string().nullable(), lastError: z.string().nullable() }).nullable(),
 });
 
 const HealthSchema = z.object({ status: z.enum(["ok", "degraded"]), checks: ChecksSchema }).openapi("Health");
@@ -70,4 +68,3 @@ async function within(query: Promise<OutboxBacklog>, ms: number): Promise<Outbox
     clearTimeout(timer);
   }
 }
-

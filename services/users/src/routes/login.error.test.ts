@@ -68,7 +68,10 @@ describe("POST /login errors", () => {
 
   test("malformed JSON, wrong content type, too-large body", async () => {
     expectProblem(await h.call("POST", "/login", { body: '{"email":', headers: { "content-type": "application/json" } }), 400);
-    expectProblem(await h.call("POST", "/login", { body: "email=a&password=b", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415);
+    expectProblem(
+      await h.call("POST", "/login", { body: "email=a&password=b", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+    );
     expectProblem(await h.call("POST", "/login", { json: { email: "a@example.com", password: "p".repeat(20_000) } }), 413);
   });
 });

@@ -19,7 +19,12 @@ export function registerMetrics(app: UsersApp, { db, health }: AppDeps): void {
     if (relay) {
       lines.push(
         metric("users_outbox_published_total", "counter", "Events this process published to the stream.", relay.publishedTotal),
-        metric("users_outbox_publish_failures_total", "counter", "Relay passes that failed (events Redis or database unreachable) in this process.", relay.failedAttemptsTotal),
+        metric(
+          "users_outbox_publish_failures_total",
+          "counter",
+          "Relay passes that failed (events Redis or database unreachable) in this process.",
+          relay.failedAttemptsTotal,
+        ),
         metric("users_outbox_relay_up", "gauge", "1 while this process's relay is not backing off.", relay.state === "retrying" ? 0 : 1),
       );
     }

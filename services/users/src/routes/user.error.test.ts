@@ -45,9 +45,11 @@ describe("PATCH /user errors", () => {
 
   test("a failing transaction writes neither the change nor the event (500 problem, no internals)", async () => {
     const user = await h.signUp({ name: "Atomic" });
-    await h.db.execute(sql.raw(`
+    await h.db.execute(
+      sql.raw(`
       create function fail_outbox() returns trigger language plpgsql as $$ begin raise exception 'outbox unavailable'; end $$;
-      create trigger fail_outbox before insert on outbox for each row execute function fail_outbox();`));
+      create trigger fail_outbox before insert on outbox for each row execute function fail_outbox();`),
+    );
     try {
       const patch = await h.call("PATCH", "/user", { token: user.token, json: { name: "Half Done", password: "half-done-password" } });
       expectProblem(patch, 500, "internal");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createHarness, type Harness, TTL_SECONDS } from "../test-support/harness.ts";
 import { forgedTokens } from "../test-support/forged-tokens.ts";
+import { createHarness, type Harness, TTL_SECONDS } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
 
 let h: Harness;
@@ -33,7 +33,10 @@ describe("protected routes refuse requests that are not from a live account", ()
 
     test(`${route.method} ${route.path} with a non-Bearer Authorization → 401`, async () => {
       for (const authorization of [`Basic ${btoa("a:b")}`, `Token ${victim.token}`, `Bearer`, `Bearer  ${victim.token}`]) {
-        const res = await h.call(route.method, route.path, { headers: { authorization }, ...("json" in route ? { json: route.json } : {}) });
+        const res = await h.call(route.method, route.path, {
+          headers: { authorization },
+          ...("json" in route ? { json: route.json } : {}),
+        });
         expectProblem(res, 401, "unauthorized");
       }
     });

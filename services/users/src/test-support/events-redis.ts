@@ -2,6 +2,7 @@ import { createLogger, type Logger } from "@msa-board/service-kit/logger";
 import { requireTestEnv } from "@msa-board/service-kit/test-support";
 import { createEventsRedis, type EventsRedis } from "../events/events-redis.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read whichever event payload they published
 export type StreamEntry = { id: string; envelope: { id: string; type: string; occurredAt: string; traceparent: string | null; data: any } };
 
 /**

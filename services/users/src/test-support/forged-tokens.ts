@@ -14,7 +14,11 @@ export async function forgedTokens(
   victim: { id: string; token: string },
   other: { id: string },
 ): Promise<Record<string, string>> {
-  const foreign = await (await createTestTokens({ issuer: ISSUER, audience: AUDIENCE })).forged({ sub: victim.id, role: "admin", name: "Mallory" });
+  const foreign = await (await createTestTokens({ issuer: ISSUER, audience: AUDIENCE })).forged({
+    sub: victim.id,
+    role: "admin",
+    name: "Mallory",
+  });
   const { kid, key } = await keys.signingKey();
   const [header, payload, signature] = victim.token.split(".") as [string, string, string];
   const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
@@ -54,6 +58,6 @@ export async function forgedTokens(
     "sub not a uuid, real key": await realSign({ ...claims, sub: "' or 1=1 --" }),
     "sub of no account, real key": await realSign({ ...claims, sub: crypto.randomUUID() }),
     "two-part token": `${header}.${payload}`,
-    "empty": "",
+    empty: "",
   };
 }

@@ -34,6 +34,7 @@ export type HarnessOptions = {
   appDatabase?: DatabaseClient;
 };
 
+// biome-ignore lint/suspicious/noExplicitAny: route tests assert on JSON bodies of many shapes
 export type TestResponse = { status: number; headers: Headers; body: any; text: string };
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

@@ -69,4 +69,3 @@ describe("ensureAdminAccount", () => {
     expect(lines).toContain("admin account created");
   });
 });
-

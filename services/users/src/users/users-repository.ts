@@ -70,10 +70,7 @@ export class UsersRepository {
 
   /** Replaces the hash only if it is still `previousHash` (a login-time rehash must not undo a PATCH). */
   async replacePasswordHash(id: string, previousHash: string, newHash: string): Promise<void> {
-    await this.db
-      .update(users)
-      .set({ passwordHash: newHash })
-      .where(sql`${users.id} = ${id} and ${users.passwordHash} = ${previousHash}`);
+    await this.db.update(users).set({ passwordHash: newHash }).where(sql`${users.id} = ${id} and ${users.passwordHash} = ${previousHash}`);
   }
 
   /** True when a row was deleted. */
