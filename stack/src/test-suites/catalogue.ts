@@ -8,7 +8,12 @@ const at = (...path: string[]) => join(repoRoot, ...path);
 /** Format, lint and type checks: each counts as one test in the summary. */
 export function staticChecks(tools: Tools): Suite[] {
   return [
-    { name: "check: biome (format + lint)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "--bun", "biome", "ci", "--colors=off", "."] },
+    {
+      name: "check: biome (format + lint)",
+      kind: "check",
+      cwd: repoRoot,
+      command: [tools.bun, "x", "--bun", "biome", "ci", "--colors=off", "."],
+    },
     { name: "check: tsc --noEmit (Bun workspace)", kind: "check", cwd: repoRoot, command: [tools.bun, "x", "tsc", "--noEmit", "-p", "."] },
     {
       name: "check: deno fmt + lint + check (notices)",
