@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import postgres from "postgres";
 import { api, eventually, signUpAndLogin, type TestUser } from "../src/support/api.ts";
 import { stack } from "../src/support/stack.ts";
-import { instanceOf, killProcess, processStatus, waitRestarted } from "./support/processes.ts";
+import { instanceOf, killProcess, processStatus, waitRestarted, waitServing } from "./support/processes.ts";
 
 /** Read-only looks into each service's own database, to count what was applied — never to change it. */
 const database = (name: string) => {
@@ -75,6 +75,7 @@ describe("no event lost, none applied twice, whatever dies", () => {
     await killProcess(consumer);
     expect((await deletions).map((r) => r.status)).toEqual(users.map(() => 204));
     await waitRestarted(consumer, before.restarts);
+    await waitServing("postings");
     await expectDeletionsAppliedOnce(users);
   }, 90_000);
 
@@ -87,6 +88,7 @@ describe("no event lost, none applied twice, whatever dies", () => {
     await killProcess(relay);
     expect(responses.map((r) => r.status)).toEqual(users.map(() => 204));
     await waitRestarted(relay, before.restarts);
+    await waitServing("users");
     await expectDeletionsAppliedOnce(users);
   }, 90_000);
 

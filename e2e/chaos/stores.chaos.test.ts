@@ -1,6 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { api, eventually, signUpAndLogin } from "../src/support/api.ts";
-import { killProcess, processStatus, serviceHealth, startProcess, stopProcess, urlOf, waitRestarted } from "./support/processes.ts";
+import {
+  killProcess,
+  processStatus,
+  serviceHealth,
+  startProcess,
+  stopProcess,
+  urlOf,
+  waitRestarted,
+  waitServing,
+} from "./support/processes.ts";
 
 const users = await urlOf("users");
 const postings = await urlOf("postings");
@@ -29,6 +38,9 @@ describe("a store going down makes its services unhealthy, and they recover by t
     await killProcess("postgres");
     await waitRestarted("postgres", before.restarts);
     await eventually(async () => (await api("GET", "/postings")).status === 200, { timeoutMs: 20_000 });
+    // Pools notice a dead connection on first use; give users a moment to answer writes again.
+    await eventually(async () => (await serviceHealth(users)) === 200, { timeoutMs: 20_000 });
+    await waitServing("users");
     const user = await signUpAndLogin();
     expect((await api("GET", "/user", { token: user.token })).status).toBe(200);
   }, 60_000);

@@ -63,3 +63,21 @@ export async function serviceHealth(url: string): Promise<number> {
 }
 
 export { currentStack };
+
+const probeRoute: Record<string, string> = { users: "/.well-known/jwks.json", postings: "/postings?limit=1", notices: "/notice" };
+
+/**
+ * After a restart the gateway takes a health-check interval or two to send traffic again; wait
+ * until the service's public route answers through it.
+ */
+export async function waitServing(service: string, timeoutMs = 15_000): Promise<void> {
+  const { stack } = await import("../../src/support/stack.ts");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${stack.gatewayUrl}${probeRoute[service]}`, { keepalive: false }).catch(() => null);
+    await res?.arrayBuffer();
+    if (res?.status === 200) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`${service} does not serve through the gateway within ${timeoutMs} ms`);
+}
