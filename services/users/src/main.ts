@@ -8,7 +8,7 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
 import { migrateUsersDatabase } from "./db/migrations.ts";
-import { createEventsRedis, pingEventsRedis } from "./events/events-redis.ts";
+import { createEventsRedis, pingEventsRedis, reconnectEventsRedis } from "./events/events-redis.ts";
 import { OutboxRelay } from "./events/outbox-relay.ts";
 import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
 import { SigningKeyStore } from "./keys/signing-key-store.ts";
@@ -74,6 +74,7 @@ const relay = new OutboxRelay({
   db: database.db,
   redis: eventsRedis,
   listen: async (channel, onNotify) => (await database.sql.listen(channel, onNotify, onNotify)).unlisten,
+  reconnectRedis: () => reconnectEventsRedis(eventsRedis),
   stream: config.OUTBOX_STREAM,
   logger,
   tracer: tracing.tracer,

@@ -46,3 +46,10 @@ export async function pingEventsRedis(client: EventsRedis, timeoutMs = 500): Pro
     clearTimeout(timer);
   }
 }
+
+/** Drops the current connection and opens a fresh one (for a connection that stopped answering). */
+export function reconnectEventsRedis(client: EventsRedis): void {
+  if (!client.isOpen) return;
+  client.destroy();
+  client.connect().catch(() => {});
+}

@@ -240,3 +240,28 @@ describe("OutboxRelay without its database", () => {
     expect(lines.filter((l) => l.includes("cannot publish"))).toHaveLength(1);
   });
 });
+
+describe("OutboxRelay with a stalled Redis connection", () => {
+  test("a Redis connection that never answers is replaced, and publishing resumes on the new one", async () => {
+    const stream = redis.stream("no-answer");
+    let stalled = true;
+    let reconnects = 0;
+    const writer: StreamWriter = {
+      xAdd: (key, id, message) => (stalled ? new Promise(() => {}) : redis.admin.xAdd(key, id, message)),
+    };
+    const [id] = await addEvents(1);
+    relay({
+      redis: writer,
+      stream,
+      publishTimeoutMs: 100,
+      reconnectRedis: () => {
+        reconnects += 1;
+        stalled = false;
+      },
+    }).start();
+    await eventually(async () => (await unpublished()) === 0);
+    expect(reconnects).toBe(1);
+    expect((await row(id as string))?.attempts).toBeGreaterThanOrEqual(1);
+    expect(await redis.admin.xLen(stream)).toBe(1);
+  });
+});

@@ -24,6 +24,8 @@ export type OutboxRelayOptions = {
   db: Database;
   redis: StreamWriter;
   listen?: Listen;
+  /** Drops the Redis connection and opens a new one; called when a publish gets no answer. */
+  reconnectRedis?: () => void;
   stream: string;
   logger: Logger;
   tracer?: Tracer;
@@ -54,7 +56,7 @@ type BatchResult = { published: number; claimed: number; error?: unknown };
  * down and says so once per outage.
  */
 export class OutboxRelay {
-  private readonly o: Required<Omit<OutboxRelayOptions, "listen" | "afterPublish" | "tracer" | "backoff">> & {
+  private readonly o: Required<Omit<OutboxRelayOptions, "listen" | "afterPublish" | "tracer" | "backoff" | "reconnectRedis">> & {
     backoff: BackoffOptions;
   };
   private readonly tracer: Tracer;
@@ -200,6 +202,9 @@ export class OutboxRelay {
         } catch (err) {
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
+          // A connection that takes commands but never answers (seen when Redis is killed and back
+          // within one reconnect attempt) would stall the relay for good: start a fresh one.
+          if (err instanceof NoAnswerError) this.options.reconnectRedis?.();
           throw err;
         } finally {
           span.end();
@@ -265,10 +270,14 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message || err.name : String(err);
 }
 
+class NoAnswerError extends Error {
+  override name = "NoAnswerError";
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the events Redis within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new NoAnswerError(`no answer from the events Redis within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
