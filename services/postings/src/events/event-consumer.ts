@@ -59,6 +59,9 @@ export type ConsumerStatus = {
 
 export type ConsumerStats = { lag: number | null; pending: number; deadLetters: number };
 
+/** How long past its BLOCK time a read may stay unanswered before its connection is replaced. */
+const READ_GRACE_MS = 5_000;
+
 export type EntryOutcome = "applied" | "duplicate" | "dead-lettered" | "failed" | "gone";
 
 type Settings = Required<Omit<EventConsumerOptions, "blockingRedis" | "tracer" | "backoff" | "handlers" | "redis" | "db" | "logger">> & {
@@ -228,7 +231,7 @@ export class EventConsumer {
     this.reading = true;
     let reply: unknown;
     try {
-      reply = await blocking.sendCommand([
+      const read = blocking.sendCommand([
         "XREADGROUP",
         "GROUP",
         this.s.group,
@@ -241,6 +244,16 @@ export class EventConsumer {
         this.s.stream,
         ">",
       ]);
+      // Redis answers a blocked read by blockMs at the latest. A connection that stays silent well past
+      // that (seen when Redis is killed and back within one reconnect attempt) would stall consuming for
+      // good: drop it and connect afresh. Entries it may have delivered stay pending and are reclaimed.
+      reply = await withTimeout(read, blockMs + READ_GRACE_MS, "the events Redis (blocking read)").catch((err: unknown) => {
+        if (blocking !== this.redis && blocking.isOpen && (err as Error).message.startsWith("no answer")) {
+          blocking.destroy();
+          blocking.connect().catch(() => {});
+        }
+        throw err;
+      });
     } finally {
       this.reading = false;
     }
