@@ -7,6 +7,7 @@ import { scaleService } from "../../stack/src/deploy.ts";
 import { Stack } from "../../stack/src/stack.ts";
 import { ensureTools, type Tools } from "../../stack/src/tools/index.ts";
 import { prepareWorkspace } from "../../stack/src/workspace.ts";
+import { type EventsResult, measureEvents } from "./events.ts";
 import { constantRate, type LoadResult, type RequestSpec, saturate } from "./load-generator.ts";
 import { seedPostings } from "./seed.ts";
 
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
   const tools = await ensureTools();
   await prepareWorkspace(tools);
   const rows: Row[] = [];
+  let events: EventsResult | undefined;
   const list = (gateway: string) => () => ({ url: `${gateway}/postings?limit=20` });
 
   const traced = await withStack(tools, true, async (stack) => {
@@ -144,6 +146,8 @@ async function main(): Promise<number> {
     await seedPostings(stack, bigRows - 10_000);
     rows.push(await listCost(stack, bigRows, `${bigRows / 1000}k`));
 
+    log("▸ events: idle lag and relay throughput");
+    events = await measureEvents(stack);
     await token(stack);
     return saturate("traced", list(gatewayUrl), { connections: 16, durationS: seconds });
   });
@@ -161,7 +165,7 @@ async function main(): Promise<number> {
     ideal: "≥ 0.90",
   });
 
-  const table = renderTable(rows);
+  const table = `${renderTable(rows)}\n\n${renderEvents(events as EventsResult)}`;
   console.log(`\n${table}`);
   writeFileSync(args.out as string, renderResults(table));
   console.log(`\nwritten to ${args.out}`);
@@ -178,6 +182,16 @@ function renderTable(rows: Row[]): string {
       `| ${r.scenario} | ${r.baseline.label}: ${fmt(r.baseline)} | ${r.variant.label}: ${fmt(r.variant)} | ${r.ratio.toFixed(2)} (${r.ratioOf}) | ${r.ideal} |`,
     );
   return lines.join("\n");
+}
+
+function renderEvents(e: EventsResult): string {
+  return [
+    "| events (outbox → Redis Stream → postings) | result |",
+    "|---|---|",
+    `| idle lag, users commit → postings applied, ${e.lagEvents} renames at 25/s | p50 ${e.lagP50Ms.toFixed(1)} ms, p99 ${e.lagP99Ms.toFixed(1)} ms |`,
+    `| relay throughput, burst of ${e.relayEvents} outbox rows → all XADDed | ${e.relayPerSecond.toFixed(0)} events/s |`,
+    `| end to end, the same burst → all applied by postings | ${e.endToEndPerSecond.toFixed(0)} events/s |`,
+  ].join("\n");
 }
 
 function renderResults(table: string): string {

@@ -39,6 +39,8 @@ export type EventConsumerOptions = {
   /** How long handled event ids are remembered for dedupe; longer than any redelivery can be late. */
   processedRetentionMs?: number;
   pruneIntervalMs?: number;
+  /** How long past its BLOCK time a read may stay unanswered before its connection is replaced. */
+  readGraceMs?: number;
   /** Bound for each non-blocking Redis command. */
   commandTimeoutMs?: number;
 };
@@ -58,9 +60,6 @@ export type ConsumerStatus = {
 };
 
 export type ConsumerStats = { lag: number | null; pending: number; deadLetters: number };
-
-/** How long past its BLOCK time a read may stay unanswered before its connection is replaced. */
-const READ_GRACE_MS = 5_000;
 
 export type EntryOutcome = "applied" | "duplicate" | "dead-lettered" | "failed" | "gone";
 
@@ -112,6 +111,7 @@ export class EventConsumer {
       processedRetentionMs: options.processedRetentionMs ?? 7 * 24 * 3_600_000,
       pruneIntervalMs: options.pruneIntervalMs ?? 3_600_000,
       commandTimeoutMs: options.commandTimeoutMs ?? 2_000,
+      readGraceMs: options.readGraceMs ?? 5_000,
     };
     this.current = {
       state: "idle",
@@ -247,7 +247,7 @@ export class EventConsumer {
       // Redis answers a blocked read by blockMs at the latest. A connection that stays silent well past
       // that (seen when Redis is killed and back within one reconnect attempt) would stall consuming for
       // good: drop it and connect afresh. Entries it may have delivered stay pending and are reclaimed.
-      reply = await withTimeout(read, blockMs + READ_GRACE_MS, "the events Redis (blocking read)").catch((err: unknown) => {
+      reply = await withTimeout(read, blockMs + this.s.readGraceMs, "the events Redis (blocking read)").catch((err: unknown) => {
         if (blocking !== this.redis && blocking.isOpen && (err as Error).message.startsWith("no answer")) {
           blocking.destroy();
           blocking.connect().catch(() => {});
