@@ -106,6 +106,20 @@ async function main(): Promise<number> {
       ideal: "≥ 0.85",
     });
 
+    log("▸ notices: direct vs gateway at a fixed rate");
+    const notice = (base: string) => () => ({ url: `${base}/notice` });
+    const noticesDirect = services.notices[0] as string;
+    const noticeDirect = await constantRate("direct", notice(noticesDirect), { rate: 100, durationS: seconds });
+    const noticeGateway = await constantRate("gateway", notice(gatewayUrl), { rate: 100, durationS: seconds });
+    rows.push({
+      scenario: "GET /notice (Deno + Redis) at 100 req/s: through Envoy vs direct",
+      baseline: noticeDirect,
+      variant: noticeGateway,
+      ratio: noticeGateway.medianMs / noticeDirect.medianMs,
+      ratioOf: "median latency gateway / direct",
+      ideal: "small constant added",
+    });
+
     log("▸ bulkhead");
     const idle = await constantRate("idle", list(gatewayUrl), { rate: 100, durationS: seconds });
     const admin = stack.config.admin;
