@@ -3,6 +3,7 @@ import { pingDatabase } from "@msa-board/service-kit/db";
 import { ConfigError } from "@msa-board/service-kit/env";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
+import { waitFor } from "@msa-board/service-kit/startup";
 import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp } from "./app.ts";
 import { type Config, DEV_CURSOR_SECRET, loadConfig } from "./config.ts";
@@ -13,7 +14,6 @@ import { userEventHandlers } from "./events/event-handlers.ts";
 import { closeEventsRedis, createEventsRedis, pingEventsRedis } from "./events/events-redis.ts";
 import { StreamTrimmer } from "./events/stream-trimmer.ts";
 import { createCursorCodec } from "./pagination/cursor.ts";
-import { waitFor } from "./startup.ts";
 
 let config: Config;
 try {

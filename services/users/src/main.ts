@@ -3,6 +3,7 @@ import { pingDatabase } from "@msa-board/service-kit/db";
 import { ConfigError } from "@msa-board/service-kit/env";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
+import { waitFor } from "@msa-board/service-kit/startup";
 import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
@@ -13,7 +14,6 @@ import { OutboxRelay } from "./events/outbox-relay.ts";
 import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
 import { SigningKeyStore } from "./keys/signing-key-store.ts";
 import { createTokenIssuer } from "./keys/token-issuer.ts";
-import { waitFor } from "./startup.ts";
 import { ensureAdminAccount } from "./users/admin-bootstrap.ts";
 import { createPasswordHasher } from "./users/passwords.ts";
 

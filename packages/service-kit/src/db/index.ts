@@ -1,2 +1,3 @@
 export { type MigrateOptions, migrateDatabase } from "./migrate.ts";
 export { pingDatabase } from "./ping.ts";
+export { createTracedDatabase, type TracedDatabase, type TracedDatabaseOptions } from "./traced-database.ts";

@@ -1,13 +1,21 @@
-import type { Logger } from "@msa-board/service-kit/logger";
+import type { Logger } from "./logger.ts";
 
 /**
- * Retries a start-up step (the database may come up a moment after us) with a capped backoff, then
- * gives up with the last error so a supervisor sees the failure.
+ * Retries a start-up step (the database may come up a moment after the service) with a capped
+ * backoff, then gives up with the last error so a supervisor sees the failure.
  */
 export async function waitFor<T>(
   what: string,
   step: () => Promise<T>,
-  { logger, timeoutMs, sleep = Bun.sleep }: { logger: Logger; timeoutMs: number; sleep?: (ms: number) => Promise<void> },
+  {
+    logger,
+    timeoutMs,
+    sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+  }: {
+    logger: Logger;
+    timeoutMs: number;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {

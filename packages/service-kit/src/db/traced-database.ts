@@ -1,0 +1,32 @@
+import type { Tracer } from "@opentelemetry/api";
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { instrumentPostgres } from "../tracing/postgres.ts";
+
+export type TracedDatabase<S extends Record<string, unknown>> = {
+  /** The raw pool: LISTEN, pings, EXPLAIN in tests, closing. Its statements are not traced. */
+  sql: postgres.Sql;
+  /** drizzle over the traced pool: every statement is a child span of the active span. */
+  db: PostgresJsDatabase<S>;
+  close: () => Promise<void>;
+};
+
+export type TracedDatabaseOptions<S> = { schema: S; applicationName: string; max?: number; tracer?: Tracer };
+
+/** One pool per service, named in pg_stat_activity, with every drizzle statement traced. */
+export function createTracedDatabase<S extends Record<string, unknown>>(url: string, options: TracedDatabaseOptions<S>): TracedDatabase<S> {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connect_timeout: 5,
+    connection: { application_name: options.applicationName },
+  });
+  const parsed = new URL(url);
+  const traced = instrumentPostgres(sql, {
+    dbName: decodeURIComponent(parsed.pathname.slice(1)),
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
+  });
+  return { sql, db: drizzle(traced, { schema: options.schema }), close: () => sql.end({ timeout: 5 }) };
+}
