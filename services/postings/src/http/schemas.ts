@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { jsonContent, ProblemSchema, problem } from "@msa-board/service-kit/openapi";
+
+export { jsonContent, ProblemSchema, problem };
 
 /** Control characters other than tab, newline and carriage return (PostgreSQL refuses NUL outright). */
 function hasControlCharacters(text: string): boolean {
@@ -40,26 +43,6 @@ export const PostingSchema = z
     updatedAt: z.string().openapi({ format: "date-time", example: "2026-01-01T12:00:00.000Z" }),
   })
   .openapi("Posting");
-
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: "https://msa-board.dev/problems/validation" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
-
-export const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const bodyProblems = {
   400: problem("Malformed JSON or invalid fields (`errors` lists each one; unknown fields are refused)"),

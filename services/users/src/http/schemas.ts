@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { jsonContent, ProblemSchema, problem } from "@msa-board/service-kit/openapi";
+
+export { jsonContent, ProblemSchema, problem };
 
 /** Emails: trimmed, lower-cased, at most 254 characters (RFC 5321), then checked for shape. */
 export const emailField = z
@@ -31,21 +34,6 @@ export const UserSchema = z
   })
   .openapi("User");
 
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: "https://msa-board.dev/problems/validation" }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi("Problem");
-
-export const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: ProblemSchema } },
-});
-
 /** Errors every JSON-body route can answer with. */
 export const bodyProblems = {
   400: problem("Invalid or malformed body (`errors` lists each invalid field; unknown fields are refused)"),
@@ -56,10 +44,5 @@ export const bodyProblems = {
 export const authProblems = {
   401: problem("Missing, invalid or expired access token, or the account no longer exists"),
 } as const;
-
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 export const MAX_BODY_BYTES = 16 * 1024;
