@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, testConfig } from "../config.ts";
+import { testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { Stack } from "../stack.ts";
 import { serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
@@ -93,5 +93,3 @@ function summarize(results: SuiteResult[], started: number): number {
   console.log(`${passed} passed, ${failed} failed`);
   return failed > 0 || results.length === 0 ? 1 : 0;
 }
-
-export { repoRoot };
