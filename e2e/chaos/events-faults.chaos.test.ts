@@ -106,7 +106,7 @@ describe("no event lost, none applied twice, whatever dies", () => {
         timeoutMs: 10_000,
       });
       await eventually(async () => (await redis.xLen("events.dead")) > deadBefore, { timeoutMs: 10_000 });
-      const [last] = await redis.xRevRange("events.dead", "+", "-", { COUNT: 1 });
+      const [last] = (await redis.xRevRange("events.dead", "+", "-", { COUNT: 1 })) ?? [];
       expect(last?.message.envelope).toBe("{this is not json");
       expect(last?.message.error).toBeString();
     } finally {

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenVerifier } from "@msa-board/service-kit/auth";
+import type { Liveness } from "@msa-board/service-kit/liveness";
 import type { Logger } from "@msa-board/service-kit/logger";
 import type { Tracer } from "@opentelemetry/api";
 import type { Database } from "./db/client.ts";
@@ -20,6 +21,8 @@ export type AppDeps = {
     consumerStats?: () => Promise<ConsumerStats | null>;
     consumerStatus?: () => ConsumerStatus;
   };
+  /** The background loops' liveness, for `/livez` (none: always live). */
+  liveness?: Liveness;
   logger: Logger;
   tracer?: Tracer;
 };

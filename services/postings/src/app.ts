@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, PostingsApp } from "./app-types.ts";
 import { registerCreatePosting } from "./routes/create-posting.ts";
@@ -17,7 +18,11 @@ export function createApp(deps: AppDeps): PostingsApp {
   const app: PostingsApp = new OpenAPIHono({ defaultHook: validationProblemHook });
   // Probes and scrapes come every few seconds: tracing them would bury the real traces.
   app.use(
-    traceRequests({ serviceName: "postings", untracedPaths: ["/healthz", "/metrics"], ...(deps.tracer ? { tracer: deps.tracer } : {}) }),
+    traceRequests({
+      serviceName: "postings",
+      untracedPaths: ["/healthz", "/livez", "/metrics"],
+      ...(deps.tracer ? { tracer: deps.tracer } : {}),
+    }),
   );
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
@@ -28,6 +33,7 @@ export function createApp(deps: AppDeps): PostingsApp {
   registerUpdatePosting(app, deps);
   registerDeletePosting(app, deps);
   registerHealthz(app, deps);
+  registerLivez(app, deps.liveness ?? new Liveness());
   registerMetrics(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -38,6 +38,8 @@ export const configSchema = z
     CONSUMER_BACKOFF_MAX_MS: positiveInt(5_000),
     PROCESSED_EVENTS_RETENTION_HOURS: z.coerce.number().positive().default(168),
     STREAM_TRIM_INTERVAL_MS: positiveInt(60_000),
+    /** A background loop whose step has not ended this long past its due time makes `/livez` 503. */
+    LIVENESS_STALL_MS: positiveInt(60_000),
     DEAD_LETTER_MAX_LEN: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {

@@ -1,6 +1,8 @@
 import { createTokenVerifier, remoteKeySet } from "@msa-board/service-kit/auth";
 import { pingDatabase } from "@msa-board/service-kit/db";
 import { ConfigError } from "@msa-board/service-kit/env";
+import { closeEventsRedis, createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
+import { Liveness } from "@msa-board/service-kit/liveness";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
 import { waitFor } from "@msa-board/service-kit/startup";
@@ -11,7 +13,6 @@ import { createDatabaseClient } from "./db/client.ts";
 import { migratePostingsDatabase } from "./db/migrations.ts";
 import { EventConsumer } from "./events/event-consumer.ts";
 import { userEventHandlers } from "./events/event-handlers.ts";
-import { closeEventsRedis, createEventsRedis, pingEventsRedis } from "./events/events-redis.ts";
 import { StreamTrimmer } from "./events/stream-trimmer.ts";
 import { createCursorCodec } from "./pagination/cursor.ts";
 
@@ -47,9 +48,11 @@ try {
 
 const database = createDatabaseClient(config.DATABASE_URL, { max: config.DATABASE_POOL_MAX, tracer: tracing.tracer });
 const eventsRedis = createEventsRedis(config.EVENTS_REDIS_URL, logger);
+const liveness = new Liveness();
 
 const consumer = new EventConsumer({
   redis: eventsRedis,
+  redisUrl: config.EVENTS_REDIS_URL,
   db: database.db,
   handlers: userEventHandlers,
   stream: config.EVENTS_STREAM,
@@ -65,6 +68,7 @@ const consumer = new EventConsumer({
   maxDeliveries: config.CONSUMER_MAX_DELIVERIES,
   backoff: { initialMs: config.CONSUMER_BACKOFF_INITIAL_MS, maxMs: config.CONSUMER_BACKOFF_MAX_MS },
   processedRetentionMs: config.PROCESSED_EVENTS_RETENTION_HOURS * 3_600_000,
+  heartbeat: liveness.register("event consumer", config.LIVENESS_STALL_MS),
 });
 const trimmer = new StreamTrimmer({
   redis: eventsRedis,
@@ -73,6 +77,7 @@ const trimmer = new StreamTrimmer({
   intervalMs: config.STREAM_TRIM_INTERVAL_MS,
   deadLetterStream: config.EVENTS_DEAD_LETTER_STREAM,
   deadLetterMaxLen: config.DEAD_LETTER_MAX_LEN,
+  heartbeat: liveness.register("stream trimmer", config.LIVENESS_STALL_MS),
 });
 consumer.start();
 trimmer.start();
@@ -91,6 +96,7 @@ const app = createApp({
     consumerStats: () => consumer.stats(),
     consumerStatus: () => consumer.status(),
   },
+  liveness,
   logger,
   tracer: tracing.tracer,
 });

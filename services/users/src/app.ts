@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, UsersApp } from "./app-types.ts";
 import { registerCreateUser } from "./routes/create-user.ts";
@@ -17,7 +18,7 @@ export type { AppDeps } from "./app-types.ts";
 export function createApp(deps: AppDeps): UsersApp {
   const app: UsersApp = new OpenAPIHono({ defaultHook: validationProblemHook });
   // Probes and scrapes come every few seconds: tracing them would bury the real traces.
-  app.use(traceRequests({ serviceName: "users", tracer: deps.tracer, untracedPaths: ["/healthz", "/metrics"] }));
+  app.use(traceRequests({ serviceName: "users", tracer: deps.tracer, untracedPaths: ["/healthz", "/livez", "/metrics"] }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): UsersApp {
   registerDeleteUser(app, deps);
   registerJwks(app, deps);
   registerHealthz(app, deps);
+  registerLivez(app, deps.liveness ?? new Liveness());
   registerMetrics(app, deps);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -31,7 +31,10 @@ export const configSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: positiveInt(1_000),
   OUTBOX_BACKOFF_INITIAL_MS: positiveInt(100),
   OUTBOX_BACKOFF_MAX_MS: positiveInt(5_000),
-  OUTBOX_PUBLISH_TIMEOUT_MS: positiveInt(2_000),
+  /** A connection to the events Redis silent this long (PINGs unanswered, an XADD unanswered) is dropped and reopened. */
+  EVENTS_REDIS_SILENCE_TIMEOUT_MS: positiveInt(5_000),
+  /** A background loop whose step has not ended this long past its due time makes `/livez` 503. */
+  LIVENESS_STALL_MS: positiveInt(60_000),
   OUTBOX_RETENTION_HOURS: z.coerce.number().positive().default(24),
   OUTBOX_PRUNE_INTERVAL_MS: positiveInt(60_000),
 });

@@ -1,6 +1,8 @@
 import { createTokenVerifier } from "@msa-board/service-kit/auth";
 import { pingDatabase } from "@msa-board/service-kit/db";
 import { ConfigError } from "@msa-board/service-kit/env";
+import { createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
+import { Liveness } from "@msa-board/service-kit/liveness";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
 import { waitFor } from "@msa-board/service-kit/startup";
@@ -9,7 +11,6 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
 import { migrateUsersDatabase } from "./db/migrations.ts";
-import { createEventsRedis, pingEventsRedis, reconnectEventsRedis } from "./events/events-redis.ts";
 import { OutboxRelay } from "./events/outbox-relay.ts";
 import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
 import { SigningKeyStore } from "./keys/signing-key-store.ts";
@@ -69,19 +70,19 @@ try {
   process.exit(1);
 }
 
-const eventsRedis = createEventsRedis(config.EVENTS_REDIS_URL, logger);
+const eventsRedis = createEventsRedis(config.EVENTS_REDIS_URL, logger, { silenceTimeoutMs: config.EVENTS_REDIS_SILENCE_TIMEOUT_MS });
+const liveness = new Liveness();
 const relay = new OutboxRelay({
   db: database.db,
   redis: eventsRedis,
   listen: async (channel, onNotify) => (await database.sql.listen(channel, onNotify, onNotify)).unlisten,
-  reconnectRedis: () => reconnectEventsRedis(eventsRedis),
   stream: config.OUTBOX_STREAM,
   logger,
   tracer: tracing.tracer,
   batchSize: config.OUTBOX_BATCH_SIZE,
   pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
   backoff: { initialMs: config.OUTBOX_BACKOFF_INITIAL_MS, maxMs: config.OUTBOX_BACKOFF_MAX_MS },
-  publishTimeoutMs: config.OUTBOX_PUBLISH_TIMEOUT_MS,
+  heartbeat: liveness.register("outbox relay", config.LIVENESS_STALL_MS),
   retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
   pruneIntervalMs: config.OUTBOX_PRUNE_INTERVAL_MS,
 });
@@ -105,6 +106,7 @@ const app = createApp({
     eventsRedis: () => pingEventsRedis(eventsRedis),
     relay: () => relay.status(),
   },
+  liveness,
   logger,
   tracer: tracing.tracer,
 });

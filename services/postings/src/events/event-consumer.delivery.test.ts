@@ -119,7 +119,7 @@ describe("poison events go to the dead-letter stream", () => {
 
       expect(await f.authorNameOf(posting.id)).toBe("Healthy Event");
       expect(await f.pendingCount(names)).toBe(0);
-      const dead = await f.redis.xRange(names.deadLetterStream, "-", "+");
+      const dead = (await f.redis.xRange(names.deadLetterStream, "-", "+")) ?? [];
       expect(dead).toHaveLength(1);
       expect(dead[0]?.message).toMatchObject({ envelope: raw, group: names.group, sourceId: poisonId });
       expect(dead[0]?.message.error).toBeString();
@@ -134,7 +134,7 @@ describe("poison events go to the dead-letter stream", () => {
     const names = await f.freshGroup();
     await f.redis.xAdd(names.stream, "*", { something: "else" });
     await f.consumer(names).readNew();
-    const dead = await f.redis.xRange(names.deadLetterStream, "-", "+");
+    const dead = (await f.redis.xRange(names.deadLetterStream, "-", "+")) ?? [];
     expect(dead[0]?.message.error).toContain("envelope");
   });
 
@@ -161,7 +161,7 @@ describe("poison events go to the dead-letter stream", () => {
     }
     expect(calls).toBe(5);
     expect(await f.pendingCount(names)).toBe(0);
-    const [dead] = await f.redis.xRange(names.deadLetterStream, "-", "+");
+    const [dead] = (await f.redis.xRange(names.deadLetterStream, "-", "+")) ?? [];
     expect(dead?.message.error).toContain("delivery 5");
     expect(dead?.message.error).toContain("handler bug #5");
     expect((await f.h.client.sql`select 1 from processed_events where event_id = ${event.id}`).length).toBe(0);

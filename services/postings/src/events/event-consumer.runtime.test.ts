@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { closeEventsRedis, createEventsRedis } from "@msa-board/service-kit/events";
+import { startTcpProxy } from "@msa-board/service-kit/test-support";
 import { SpanKind } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { type ConsumerFixture, createConsumerFixture, eventually } from "../test-support/consumer.ts";
 import { publish } from "../test-support/redis.ts";
-import { startTcpProxy } from "../test-support/tcp-proxy.ts";
 import { spanExporter, testTracing } from "../test-support/tracing.ts";
 import { type EventHandlers, userUpdatedHandler } from "./event-handlers.ts";
-import { closeEventsRedis, createEventsRedis } from "./events-redis.ts";
 
 let f: ConsumerFixture;
 beforeAll(async () => {
@@ -80,14 +80,14 @@ describe("the running consumer", () => {
     const viaProxy = createEventsRedis(proxy.url("redis"), f.h.deps.logger);
     const user = await f.h.user("Outage");
     const posting = await f.h.post(user);
-    const c = f.consumer(names, { redis: viaProxy, blockMs: 100, backoff: { initialMs: 50, maxMs: 300 }, commandTimeoutMs: 500 });
+    const c = f.consumer(names, { redis: viaProxy, blockMs: 100, backoff: { initialMs: 50, maxMs: 300 } });
     try {
       c.start();
       await publish(f.redis, names.stream, { type: "user.updated", occurredAt: soon(), data: { userId: user.id, name: "Before Outage" } });
       await eventually(async () => (await f.authorNameOf(posting.id)) === "Before Outage");
 
       proxy.down();
-      await eventually(() => c.status().state === "backing-off");
+      await eventually(() => c.status().state === "retrying");
       expect(c.status().outageSince).toBeString();
       await publish(f.redis, names.stream, {
         type: "user.updated",
@@ -96,12 +96,12 @@ describe("the running consumer", () => {
       });
       await Bun.sleep(500);
       expect(await f.authorNameOf(posting.id)).toBe("Before Outage");
-      expect(c.status().state).toBe("backing-off");
+      expect(c.status().state).toBe("retrying");
 
       proxy.up();
       await eventually(async () => (await f.authorNameOf(posting.id)) === "During Outage", { timeoutMs: 10_000 });
       await eventually(() => c.status().state === "running");
-      const backoffLogs = f.h.logs.filter((l) => l.includes("event consumer cannot proceed; backing off"));
+      const backoffLogs = f.h.logs.filter((l) => l.includes("event consumer cannot proceed; retrying with backoff"));
       expect(backoffLogs.length).toBeGreaterThanOrEqual(1);
       expect(f.h.logs.some((l) => l.includes("event consumer recovered"))).toBe(true);
     } finally {

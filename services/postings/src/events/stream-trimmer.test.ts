@@ -32,7 +32,7 @@ async function read(stream: string, group: string, consumer: string, count: numb
   return reply?.[0]?.[1].map(([id]) => id) ?? [];
 }
 
-const remaining = async (stream: string) => (await t.redis.xRange(stream, "-", "+")).map((e) => e.id);
+const remaining = async (stream: string) => ((await t.redis.xRange(stream, "-", "+")) ?? []).map((e) => e.id);
 
 describe("StreamTrimmer", () => {
   test("trims acknowledged entries only: pending and undelivered entries stay", async () => {

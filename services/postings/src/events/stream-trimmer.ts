@@ -1,7 +1,6 @@
+import { compareStreamIds, type EventsRedis, RetryLoop } from "@msa-board/service-kit/events";
+import type { Heartbeat } from "@msa-board/service-kit/liveness";
 import type { Logger } from "@msa-board/service-kit/logger";
-import { InterruptibleSleep } from "./backoff.ts";
-import { type EventsRedis, withTimeout } from "./events-redis.ts";
-import { compareStreamIds } from "./stream-entries.ts";
 
 export type StreamTrimmerOptions = {
   redis: EventsRedis;
@@ -13,7 +12,7 @@ export type StreamTrimmerOptions = {
   /** Dead letters are kept for people to read, but not forever: `XTRIM MAXLEN ~` this many. 0 keeps all. */
   deadLetterStream?: string;
   deadLetterMaxLen?: number;
-  commandTimeoutMs?: number;
+  heartbeat?: Heartbeat;
 };
 
 export type TrimResult = { threshold: string | null; removed: number };
@@ -25,32 +24,37 @@ export type TrimResult = { threshold: string | null; removed: number };
  * undelivered). A stream without groups is left alone: a group created later from 0 wants it all.
  */
 export class StreamTrimmer {
-  private readonly sleeper = new InterruptibleSleep();
-  private loop: Promise<void> | undefined;
-  private stopping = false;
+  private readonly loop: RetryLoop;
   private readonly logger: Logger;
+  private readonly intervalMs: number;
+  private started = false;
 
   constructor(private readonly options: StreamTrimmerOptions) {
     this.logger = options.logger.child({ component: "stream-trimmer" });
+    this.intervalMs = options.intervalMs ?? 60_000;
+    this.loop = new RetryLoop({
+      name: "stream trimmer",
+      logger: this.logger,
+      step: () => this.step(),
+      // Trimming can wait: a failed pass is retried an interval later, not sooner.
+      backoff: { initialMs: this.intervalMs, maxMs: this.intervalMs },
+      ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
+    });
   }
 
   start(): void {
-    if (this.loop) return;
-    this.stopping = false;
-    this.loop = this.run();
+    this.started = false;
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.sleeper.interrupt();
-    await this.loop;
-    this.loop = undefined;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** The id below which no group needs anything, or null when nothing may be trimmed. */
   async safeThreshold(): Promise<string | null> {
     const { redis, stream } = this.options;
-    const groups = await this.command(redis.xInfoGroups(stream)).catch((err: unknown) => {
+    const groups = await redis.xInfoGroups(stream).catch((err: unknown) => {
       if (String((err as Error)?.message).includes("no such key")) return [];
       throw err;
     });
@@ -59,7 +63,7 @@ export class StreamTrimmer {
     for (const group of groups) {
       let needed = String(group["last-delivered-id"]);
       if (Number(group.pending) > 0) {
-        const summary = await this.command(redis.xPending(stream, String(group.name)));
+        const summary = await redis.xPending(stream, String(group.name));
         const oldestPending = summary.firstId === null ? null : String(summary.firstId);
         if (oldestPending && compareStreamIds(oldestPending, needed) < 0) needed = oldestPending;
       }
@@ -74,37 +78,20 @@ export class StreamTrimmer {
     const threshold = await this.safeThreshold();
     let removed = 0;
     if (threshold) {
-      removed = await this.command(
-        redis.xTrim(stream, "MINID", threshold, { strategyModifier: this.options.approximate === false ? "=" : "~" }),
-      );
+      removed = await redis.xTrim(stream, "MINID", threshold, { strategyModifier: this.options.approximate === false ? "=" : "~" });
       if (removed > 0) this.logger.debug("trimmed the events stream", { stream, threshold, removed });
     }
     const { deadLetterStream, deadLetterMaxLen = 10_000 } = this.options;
     if (deadLetterStream && deadLetterMaxLen > 0) {
-      await this.command(redis.xTrim(deadLetterStream, "MAXLEN", deadLetterMaxLen, { strategyModifier: "~" }));
+      await redis.xTrim(deadLetterStream, "MAXLEN", deadLetterMaxLen, { strategyModifier: "~" });
     }
     return { threshold, removed };
   }
 
-  private async run(): Promise<void> {
-    let failing = false;
-    while (!this.stopping) {
-      // Nothing is urgent at start-up: the first pass comes one interval in.
-      await this.sleeper.sleep(this.options.intervalMs ?? 60_000);
-      if (this.stopping) break;
-      try {
-        await this.trimOnce();
-        if (failing) this.logger.info("stream trimming works again");
-        failing = false;
-      } catch (err) {
-        // Trimming can wait: log once per outage and try again next interval.
-        if (!failing) this.logger.warn("stream trimming failed; will retry", { err: (err as Error).message });
-        failing = true;
-      }
-    }
-  }
-
-  private command<T>(promise: Promise<T>): Promise<T> {
-    return withTimeout(promise, this.options.commandTimeoutMs ?? 2_000);
+  private async step(): Promise<{ idleMs: number }> {
+    // Nothing is urgent at start-up: the first pass comes one interval in.
+    if (this.started) await this.trimOnce();
+    this.started = true;
+    return { idleMs: this.intervalMs };
   }
 }

@@ -6,6 +6,7 @@ import { expectProblem } from "../test-support/problems.ts";
 
 const status = (state: ConsumerStatus["state"]): ConsumerStatus => ({
   state,
+  failedAttemptsTotal: 0,
   consumer: "test-consumer",
   outageSince: null,
   lastError: null,
@@ -60,8 +61,8 @@ describe("GET /healthz", () => {
     redisUp = true;
   });
 
-  test("a consumer backing off is degraded too", async () => {
-    consumerState = "backing-off";
+  test("a consumer retrying after a failure is degraded too", async () => {
+    consumerState = "retrying";
     const res = await h.call("GET", "/healthz");
     expect(res.body.status).toBe("degraded");
     consumerState = "running";

@@ -9,7 +9,7 @@ const ChecksSchema = z.object({
   eventsRedis: z.enum(["ok", "down"]),
   consumer: z
     .object({
-      state: z.string().openapi({ description: "idle | running | backing-off | stopped" }),
+      state: z.string().openapi({ description: "idle | running | retrying | stopped" }),
       lag: z.number().int().nullable().openapi({ description: "Entries not yet delivered to the group (XINFO GROUPS lag)" }),
       pending: z.number().int().nullable().openapi({ description: "Delivered, not yet acknowledged" }),
       deadLetters: z.number().int().nullable().openapi({ description: "Entries in the dead-letter stream" }),
@@ -60,7 +60,7 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
         headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store" },
       }) as never;
     }
-    const degraded = !eventsRedis || status?.state === "backing-off";
+    const degraded = !eventsRedis || status?.state === "retrying";
     return c.json({ status: degraded ? ("degraded" as const) : ("ok" as const), checks }, 200);
   });
 }

@@ -36,8 +36,8 @@ export function registerMetrics(app: PostingsApp, { health }: AppDeps): void {
         metric(
           "postings_consumer_up",
           "gauge",
-          "1 while this process's consumer is not backing off.",
-          status.state === "backing-off" ? 0 : 1,
+          "1 while this process's consumer is not retrying after a failure.",
+          status.state === "retrying" ? 0 : 1,
         ),
       );
     }

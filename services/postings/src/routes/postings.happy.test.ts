@@ -83,7 +83,7 @@ describe("postings: the happy paths", () => {
     const res = await h.call("GET", "/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe("3.1.0");
-    expect(Object.keys(res.body.paths).sort()).toEqual(["/healthz", "/postings", "/postings/{id}"]);
+    expect(Object.keys(res.body.paths).sort()).toEqual(["/healthz", "/livez", "/postings", "/postings/{id}"]);
     expect(Object.keys(res.body.paths["/postings/{id}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(Object.keys(res.body.paths["/postings"]).sort()).toEqual(["get", "post"]);
     const limit = res.body.paths["/postings"].get.parameters.find((p: { name: string }) => p.name === "limit");

@@ -1,6 +1,6 @@
+import type { EventsRedis } from "@msa-board/service-kit/events";
 import { requireTestEnv } from "@msa-board/service-kit/test-support";
 import { createClient } from "redis";
-import type { EventsRedis } from "../events/events-redis.ts";
 
 export type TestStreams = {
   redis: EventsRedis;
@@ -19,7 +19,7 @@ export type TestStreams = {
  */
 export async function createTestStreams(): Promise<TestStreams> {
   const url = requireTestEnv("TEST_EVENTS_REDIS_URL");
-  const redis: EventsRedis = createClient({ url });
+  const redis: EventsRedis = createClient({ url, RESP: 2 });
   await redis.connect();
   const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const keys: string[] = [];

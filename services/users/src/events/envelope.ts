@@ -7,14 +7,7 @@ export type UserEvent =
 
 export type EventType = UserEvent["type"];
 
-/** What goes on the stream, in the field `envelope`. */
-export type Envelope = {
-  id: string;
-  type: string;
-  occurredAt: string;
-  traceparent: string | null;
-  data: Record<string, unknown>;
-};
+export type { Envelope } from "@msa-board/service-kit/events";
 
 /** An outbox row about to be written: a fresh id and the traceparent of the span that caused it. */
 export type PendingEvent = UserEvent & { id: string; traceparent: string | null };

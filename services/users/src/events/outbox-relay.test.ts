@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { closeEventsRedis, createEventsRedis } from "@msa-board/service-kit/events";
 import { createLogger } from "@msa-board/service-kit/logger";
+import { startTcpProxy } from "@msa-board/service-kit/test-support";
 import { createDatabaseClient, type DatabaseClient } from "../db/client.ts";
 import { createTestEventsRedis, eventually } from "../test-support/events-redis.ts";
 import { createHarness, type Harness } from "../test-support/harness.ts";
@@ -66,7 +68,7 @@ describe("OutboxRelay", () => {
     expect(published).toBe(5);
     const entries = await redis.entries(stream);
     expect(entries.map((e) => e.envelope.id)).toEqual([...ids].reverse());
-    const raw = await redis.admin.xRange(stream, "-", "+");
+    const raw = (await redis.admin.xRange(stream, "-", "+")) ?? [];
     expect(Object.keys(raw[0]?.message ?? {})).toEqual(["envelope"]);
     const envelope = entries[0]?.envelope;
     expect(Object.keys(envelope ?? {}).sort()).toEqual(["data", "id", "occurredAt", "traceparent", "type"]);
@@ -156,7 +158,7 @@ describe("OutboxRelay", () => {
     await eventually(() => running.status().state === "running");
     expect(running.status().outageSince).toBeNull();
     const messages = lines.map((l) => JSON.parse(l).msg);
-    expect(messages.filter((m) => m === "outbox relay cannot publish; retrying with backoff")).toHaveLength(1);
+    expect(messages.filter((m) => m === "outbox relay cannot proceed; retrying with backoff")).toHaveLength(1);
     expect(messages.filter((m) => m === "outbox relay recovered")).toHaveLength(1);
   });
 
@@ -237,31 +239,35 @@ describe("OutboxRelay without its database", () => {
     await eventually(() => running.status().state === "retrying");
     await Bun.sleep(100);
     expect(running.status().lastError).toBeString();
-    expect(lines.filter((l) => l.includes("cannot publish"))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes("outbox relay cannot proceed"))).toHaveLength(1);
   });
 });
 
 describe("OutboxRelay with a stalled Redis connection", () => {
-  test("a Redis connection that never answers is replaced, and publishing resumes on the new one", async () => {
-    const stream = redis.stream("no-answer");
-    let stalled = true;
-    let reconnects = 0;
-    const writer: StreamWriter = {
-      xAdd: (key, id, message) => (stalled ? new Promise(() => {}) : redis.admin.xAdd(key, id, message)),
-    };
-    const [id] = await addEvents(1);
-    relay({
-      redis: writer,
-      stream,
-      publishTimeoutMs: 100,
-      reconnectRedis: () => {
-        reconnects += 1;
-        stalled = false;
-      },
-    }).start();
-    await eventually(async () => (await unpublished()) === 0);
-    expect(reconnects).toBe(1);
-    expect((await row(id as string))?.attempts).toBeGreaterThanOrEqual(1);
-    expect(await redis.admin.xLen(stream)).toBe(1);
+  test("a connection that goes silent is dropped by the client's own timeout, and publishing resumes on a new one", async () => {
+    const stream = redis.stream("silent");
+    const target = new URL(redis.url);
+    const proxy = await startTcpProxy({ hostname: target.hostname, port: Number(target.port || 6379) });
+    const viaProxy = createEventsRedis(proxy.url("redis"), createLogger({ service: "test", write: () => {} }), {
+      silenceTimeoutMs: 500,
+      pingIntervalMs: 100,
+    });
+    try {
+      await eventually(() => viaProxy.isReady);
+      const opened = proxy.connectionsOpened;
+      proxy.stall();
+      const [id] = await addEvents(1);
+      relay({ redis: viaProxy, stream, backoff: { initialMs: 20, maxMs: 100 } }).start();
+      // The XADD goes unanswered: the silence timeout drops the connection and the client opens another.
+      await eventually(() => proxy.connectionsOpened > opened, 5_000);
+      expect(await unpublished()).toBeGreaterThanOrEqual(1);
+      proxy.stall(false);
+      await eventually(async () => (await unpublished()) === 0, 10_000);
+      expect((await row(id as string))?.attempts).toBeGreaterThanOrEqual(1);
+      expect(await redis.admin.xLen(stream)).toBe(1);
+    } finally {
+      await closeEventsRedis(viaProxy);
+      proxy.close();
+    }
   });
 });

@@ -1,12 +1,12 @@
+import { errorMessage, type LoopStatus, RetryLoop, type StepResult, serializeEnvelope, withDeadline } from "@msa-board/service-kit/events";
+import type { Heartbeat } from "@msa-board/service-kit/liveness";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
 import { sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.ts";
-import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 import { type ClaimedEvent, OutboxRepository } from "./outbox-repository.ts";
-import { Sleeper } from "./sleeper.ts";
 
 /** The one Redis command the relay needs; node-redis clients fit. */
 export type StreamWriter = {
@@ -24,28 +24,22 @@ export type OutboxRelayOptions = {
   db: Database;
   redis: StreamWriter;
   listen?: Listen;
-  /** Drops the Redis connection and opens a new one; called when a publish gets no answer. */
-  reconnectRedis?: () => void;
   stream: string;
   logger: Logger;
   tracer?: Tracer;
   batchSize?: number;
   pollIntervalMs?: number;
-  backoff?: Partial<BackoffOptions>;
-  publishTimeoutMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  heartbeat?: Heartbeat;
+  /** Bound for one publishing pass's transaction: postgres.js has no client-side timeout of its own. */
+  databaseTimeoutMs?: number;
   retentionMs?: number;
   pruneIntervalMs?: number;
   /** Test hook: runs after Redis acknowledged an entry, before the row is marked (throw = crash). */
   afterPublish?: (event: ClaimedEvent) => void | Promise<void>;
 };
 
-export type RelayStatus = {
-  state: "idle" | "running" | "retrying" | "stopped";
-  outageSince: string | null;
-  lastError: string | null;
-  publishedTotal: number;
-  failedAttemptsTotal: number;
-};
+export type RelayStatus = LoopStatus & { publishedTotal: number };
 
 type BatchResult = { published: number; claimed: number; error?: unknown };
 
@@ -56,24 +50,24 @@ type BatchResult = { published: number; claimed: number; error?: unknown };
  * down and says so once per outage.
  */
 export class OutboxRelay {
-  private readonly o: Required<Omit<OutboxRelayOptions, "listen" | "afterPublish" | "tracer" | "backoff" | "reconnectRedis">> & {
-    backoff: BackoffOptions;
+  private readonly o: {
+    db: Database;
+    redis: StreamWriter;
+    stream: string;
+    logger: Logger;
+    batchSize: number;
+    pollIntervalMs: number;
+    databaseTimeoutMs: number;
+    retentionMs: number;
+    pruneIntervalMs: number;
   };
   private readonly tracer: Tracer;
-  private readonly sleeper = new Sleeper();
-  private loop: Promise<void> | undefined;
+  private readonly loop: RetryLoop;
   private unlisten: (() => Promise<void>) | undefined;
   private subscribing = false;
   private listenWarned = false;
-  private stopped = false;
   private lastPruneAt = 0;
-  private current: RelayStatus = {
-    state: "idle",
-    outageSince: null,
-    lastError: null,
-    publishedTotal: 0,
-    failedAttemptsTotal: 0,
-  };
+  private publishedTotal = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.tracer = options.tracer ?? trace.getTracer("users");
@@ -84,44 +78,42 @@ export class OutboxRelay {
       logger: options.logger.child({ component: "outbox-relay" }),
       batchSize: options.batchSize ?? 100,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
-      backoff: { initialMs: options.backoff?.initialMs ?? 100, maxMs: options.backoff?.maxMs ?? 5_000 },
-      publishTimeoutMs: options.publishTimeoutMs ?? 2_000,
+      databaseTimeoutMs: options.databaseTimeoutMs ?? 10_000,
       retentionMs: options.retentionMs ?? 24 * 3_600_000,
       pruneIntervalMs: options.pruneIntervalMs ?? 60_000,
     };
+    this.loop = new RetryLoop({
+      name: "outbox relay",
+      logger: this.o.logger,
+      step: () => this.step(),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.heartbeat ? { heartbeat: options.heartbeat } : {}),
+    });
   }
 
+  /** The loop's own bookkeeping (claiming, pruning) is not traced: only publishes are, in their event's trace. */
   start(): void {
-    if (this.loop) return;
-    this.stopped = false;
-    this.sleeper.reset();
-    this.current.state = "running";
-    // The loop's own bookkeeping (claiming, pruning) is not traced: only publishes are, in their event's trace.
-    this.loop = context.with(suppressTracing(ROOT_CONTEXT), () => this.run());
+    this.loop.start((run) => context.with(suppressTracing(ROOT_CONTEXT), run));
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.sleeper.interrupt();
-    await this.loop;
-    this.loop = undefined;
+    await this.loop.stop();
     await this.unlisten?.().catch(() => {});
     this.unlisten = undefined;
-    this.current.state = "stopped";
   }
 
   /** Publish now rather than at the next poll. */
   wake(): void {
-    this.sleeper.wake();
+    this.loop.wake();
   }
 
   /** The events Redis is reachable again: end a backoff now instead of at its end. */
   retryNow(): void {
-    if (this.current.state === "retrying") this.sleeper.cut();
+    this.loop.retryNow();
   }
 
   status(): RelayStatus {
-    return { ...this.current };
+    return { ...this.loop.status(), publishedTotal: this.publishedTotal };
   }
 
   /**
@@ -134,29 +126,18 @@ export class OutboxRelay {
     return result.published;
   }
 
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped) {
-      this.subscribe();
-      let more = false;
-      try {
-        const result = await this.publishBatch();
-        if (result.error !== undefined) throw result.error;
-        if (failures > 0) this.recovered(failures);
-        failures = 0;
-        more = result.claimed === this.o.batchSize;
-      } catch (err) {
-        failures += 1;
-        this.failed(err, failures);
-      }
-      await this.pruneIfDue();
-      if (failures > 0) await this.sleeper.sleep(backoffDelay(failures, this.o.backoff), { wakeable: false });
-      else if (!more) await this.sleeper.sleep(this.o.pollIntervalMs, { wakeable: true });
-    }
+  private async step(): Promise<StepResult> {
+    this.subscribe();
+    // Pruning needs only the database: it goes on while Redis is down.
+    await this.pruneIfDue();
+    const result = await this.publishBatch();
+    if (result.error !== undefined) throw result.error;
+    // A full batch means more may be waiting: go on at once; else sleep until a NOTIFY or the poll.
+    return result.claimed === this.o.batchSize ? undefined : { idleMs: this.o.pollIntervalMs, wakeable: true };
   }
 
   private async publishBatch(): Promise<BatchResult> {
-    const result = await this.o.db.transaction(async (tx): Promise<BatchResult> => {
+    const transaction = this.o.db.transaction(async (tx): Promise<BatchResult> => {
       const [lock] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`);
       if (!lock?.locked) return { published: 0, claimed: 0 }; // another relay is publishing right now
       const outbox = new OutboxRepository(tx);
@@ -173,7 +154,9 @@ export class OutboxRelay {
       }
       return { published, claimed: batch.length };
     });
-    this.current.publishedTotal += result.published;
+    // Past the bound the pass may still finish; its advisory lock keeps the next pass from overlapping it.
+    const result = await withDeadline(transaction, this.o.databaseTimeoutMs, "the users database");
+    this.publishedTotal += result.published;
     return result;
   }
 
@@ -194,17 +177,13 @@ export class OutboxRelay {
       contextFromTraceparent(envelope.traceparent),
       async (span) => {
         try {
-          await withRedisSpan(this.tracer, "XADD", () =>
-            withTimeout(this.o.redis.xAdd(this.o.stream, "*", { envelope: JSON.stringify(envelope) }), this.o.publishTimeoutMs),
-          );
+          // Bounded by the client's silence timeout (service-kit/events): a dead connection is dropped and reopened.
+          await withRedisSpan(this.tracer, "XADD", () => this.o.redis.xAdd(this.o.stream, "*", { envelope: serializeEnvelope(envelope) }));
           await this.options.afterPublish?.(event);
           await new OutboxRepository(tx).markPublished(envelope.id);
         } catch (err) {
           span.recordException(err as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
-          // A connection that takes commands but never answers (seen when Redis is killed and back
-          // within one reconnect attempt) would stall the relay for good: start a fresh one.
-          if (err instanceof NoAnswerError) this.options.reconnectRedis?.();
           throw err;
         } finally {
           span.end();
@@ -220,7 +199,7 @@ export class OutboxRelay {
     listen(OUTBOX_CHANNEL, () => this.wake())
       .then((unlisten) => {
         this.listenWarned = false;
-        if (this.stopped) return void unlisten().catch(() => {});
+        if (this.loop.stopped) return void unlisten().catch(() => {});
         this.unlisten = unlisten;
       })
       .catch((err) => {
@@ -237,47 +216,15 @@ export class OutboxRelay {
     if (Date.now() - this.lastPruneAt < this.o.pruneIntervalMs) return;
     this.lastPruneAt = Date.now();
     try {
-      const pruned = await new OutboxRepository(this.o.db).prunePublished(new Date(Date.now() - this.o.retentionMs));
+      const cutoff = new Date(Date.now() - this.o.retentionMs);
+      const pruned = await withDeadline(
+        new OutboxRepository(this.o.db).prunePublished(cutoff),
+        this.o.databaseTimeoutMs,
+        "the users database",
+      );
       if (pruned > 0) this.o.logger.info("pruned published outbox rows", { pruned });
     } catch (err) {
       this.o.logger.warn("outbox prune failed", { err: errorMessage(err) });
     }
   }
-
-  private failed(err: unknown, failures: number): void {
-    this.current.failedAttemptsTotal += 1;
-    this.current.lastError = errorMessage(err);
-    if (failures === 1) {
-      this.current.state = "retrying";
-      this.current.outageSince = new Date().toISOString();
-      this.o.logger.warn("outbox relay cannot publish; retrying with backoff", { err: this.current.lastError });
-    } else {
-      this.o.logger.debug("outbox relay retry failed", { attempt: failures, err: this.current.lastError });
-    }
-  }
-
-  private recovered(failures: number): void {
-    const since = this.current.outageSince;
-    this.o.logger.info("outbox relay recovered", {
-      failedAttempts: failures,
-      outageMs: since ? Date.now() - Date.parse(since) : undefined,
-    });
-    this.current = { ...this.current, state: "running", outageSince: null, lastError: null };
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message || err.name : String(err);
-}
-
-class NoAnswerError extends Error {
-  override name = "NoAnswerError";
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NoAnswerError(`no answer from the events Redis within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

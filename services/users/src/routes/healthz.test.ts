@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { pingEventsRedis } from "@msa-board/service-kit/events";
 import { createDatabaseClient } from "../db/client.ts";
-import { pingEventsRedis } from "../events/events-redis.ts";
 import type { RelayStatus } from "../events/outbox-relay.ts";
 import { createTestEventsRedis } from "../test-support/events-redis.ts";
 import { createHarness, type Harness } from "../test-support/harness.ts";

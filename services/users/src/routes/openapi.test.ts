@@ -13,7 +13,7 @@ describe("GET /openapi.json", () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/.well-known/jwks.json", "/healthz", "/login", "/user", "/users"]);
+    expect(Object.keys(doc.paths).sort()).toEqual(["/.well-known/jwks.json", "/healthz", "/livez", "/login", "/user", "/users"]);
     expect(Object.keys(doc.paths["/user"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(doc.paths["/user"].get.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths["/users"].post.responses["409"].content["application/problem+json"]).toBeDefined();

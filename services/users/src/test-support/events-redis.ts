@@ -1,6 +1,6 @@
+import { createEventsRedis, type EventsRedis } from "@msa-board/service-kit/events";
 import { createLogger, type Logger } from "@msa-board/service-kit/logger";
 import { requireTestEnv } from "@msa-board/service-kit/test-support";
-import { createEventsRedis, type EventsRedis } from "../events/events-redis.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whichever event payload they published
 export type StreamEntry = { id: string; envelope: { id: string; type: string; occurredAt: string; traceparent: string | null; data: any } };
@@ -36,7 +36,7 @@ export async function createTestEventsRedis(logger: Logger = createLogger({ serv
       return key;
     },
     async entries(stream: string): Promise<StreamEntry[]> {
-      const rows = await admin.xRange(stream, "-", "+");
+      const rows = (await admin.xRange(stream, "-", "+")) ?? [];
       return rows.map((row) => ({ id: row.id, envelope: JSON.parse(String(row.message.envelope)) }));
     },
     async close() {

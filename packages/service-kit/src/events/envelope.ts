@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** What users writes to the stream, in the entry field `envelope` (ARCHITECTURE.md, contract). */
+/** What a producer writes to the stream, in the entry field `envelope` (ARCHITECTURE.md, contract). */
 export type Envelope = {
   id: string;
   type: string;
@@ -16,6 +16,13 @@ const envelopeSchema = z.object({
   traceparent: z.string().max(512).nullable().optional(),
   data: z.record(z.string(), z.unknown()),
 });
+
+/** The entry field a producer writes; throws on an envelope a consumer would dead-letter. */
+export function serializeEnvelope(envelope: Envelope): string {
+  const result = envelopeSchema.safeParse(envelope);
+  if (!result.success) throw new Error(`refusing to publish an invalid envelope: ${describeIssues(result.error)}`);
+  return JSON.stringify(envelope);
+}
 
 export type ParsedEnvelope = { ok: true; envelope: Envelope } | { ok: false; error: string; traceparent: string | null };
 
