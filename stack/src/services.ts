@@ -8,6 +8,8 @@ export type ServiceInstance = { service: ServiceName; name: string; port: number
 
 /** `/healthz` answers 200 when the service can serve (also when degraded); anything else is down. */
 const healthOf = (port: number) => httpHealth(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2_000 });
+/** `/livez` answers 503 only when a background loop is stuck: then the supervisor restarts the process. */
+const livenessOf = (port: number) => httpHealth(`http://127.0.0.1:${port}/livez`, { timeoutMs: 2_000 });
 
 /** The environment each service reads (ARCHITECTURE.md lists every variable). */
 export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<string, string> {
@@ -61,6 +63,7 @@ export function serviceSpec(stack: Stack, instance: ServiceInstance): ProcessSpe
     cwd: join(config.root, "services", instance.service),
     env: { ...serviceEnv(stack, instance), ...denoEnv(stack) },
     health: healthOf(instance.port),
+    liveness: livenessOf(instance.port),
     address: `http://127.0.0.1:${instance.port}`,
     stopTimeoutMs: 15_000,
     startTimeoutMs: 90_000,

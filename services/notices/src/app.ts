@@ -6,6 +6,7 @@ import { registerCreateNotice } from "./routes/create_notice.ts";
 import { registerDeleteNotice } from "./routes/delete_notice.ts";
 import { registerGetNotice } from "./routes/get_notice.ts";
 import { registerHealthz } from "./routes/healthz.ts";
+import { registerLivez } from "./routes/livez.ts";
 import { registerListNotices } from "./routes/list_notices.ts";
 import { registerUpdateNotice } from "./routes/update_notice.ts";
 import { traceRequests } from "./tracing/server_span.ts";
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerUpdateNotice(app, deps);
   registerDeleteNotice(app, deps);
   registerHealthz(app, deps);
+  registerLivez(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { type HealthCheck, waitUntil } from "./health.ts";
+import { LivenessWatch } from "./liveness-watch.ts";
 import type { ProcessOutput } from "./output.ts";
 
 export type ProcessSpec = {
@@ -17,6 +18,9 @@ export type ProcessSpec = {
   startTimeoutMs?: number;
   /** Restart with backoff when it dies unexpectedly. */
   supervise?: boolean;
+  /** While running: is it still live (not stuck)? Failing it several times in a row restarts it. */
+  liveness?: HealthCheck;
+  livenessIntervalMs?: number;
 };
 
 export type ProcessState = "stopped" | "starting" | "running" | "restarting" | "failed";
@@ -36,11 +40,25 @@ export class ManagedProcess {
   private backoffMs = 250;
   private startedAt = 0;
   private exited: Promise<void> = Promise.resolve();
+  private readonly livenessWatch: LivenessWatch | undefined;
 
   constructor(
     readonly spec: ProcessSpec,
     private readonly output: ProcessOutput,
-  ) {}
+  ) {
+    const check = spec.liveness;
+    this.livenessWatch =
+      check &&
+      new LivenessWatch({
+        check,
+        active: () => this.state === "running" && !this.stopping,
+        restart: (reason) => {
+          this.output.note(`${reason}; killing it so the supervisor restarts it`);
+          this.kill("SIGKILL");
+        },
+        ...(spec.livenessIntervalMs ? { intervalMs: spec.livenessIntervalMs } : {}),
+      });
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -61,6 +79,7 @@ export class ManagedProcess {
       );
     }
     this.state = "running";
+    this.livenessWatch?.start();
   }
 
   private spawn(): void {
@@ -122,6 +141,7 @@ export class ManagedProcess {
   /** Graceful stop of the whole process group; SIGKILL once the timeout passes. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.livenessWatch?.stop();
     const child = this.child;
     if (!child?.pid) {
       this.state = "stopped";

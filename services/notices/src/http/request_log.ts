@@ -8,7 +8,7 @@ export type RequestLogOptions = { logger: Logger; quietPaths?: string[] };
  * One line per request after it is answered (method, route template, status, duration), inside
  * the request span so the line carries its trace id. Probe paths log at debug only.
  */
-export const requestLog = ({ logger, quietPaths = ["/healthz"] }: RequestLogOptions): MiddlewareHandler =>
+export const requestLog = ({ logger, quietPaths = ["/healthz", "/livez"] }: RequestLogOptions): MiddlewareHandler =>
   async function requestLog(c, next) {
     const started = performance.now();
     await next();

@@ -102,7 +102,7 @@ Deno.test("GET /openapi.json: an OpenAPI 3.1 document of every route", async () 
   const res = await h.request("GET", "/openapi.json");
   assert.equal(res.status, 200);
   assert.equal(res.body.openapi, "3.1.0");
-  assert.deepEqual(Object.keys(res.body.paths).sort(), ["/healthz", "/notice", "/notice/{id}"]);
+  assert.deepEqual(Object.keys(res.body.paths).sort(), ["/healthz", "/livez", "/notice", "/notice/{id}"]);
   assert.deepEqual(Object.keys(res.body.paths["/notice/{id}"]).sort(), ["delete", "get", "patch"]);
   assert.deepEqual(res.body.paths["/notice"].post.security, [{ bearer: [] }]);
   assert.ok(res.body.components.schemas.Notice);
