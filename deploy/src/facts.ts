@@ -24,6 +24,8 @@ export const fromRoot = (...path: string[]) => join(repoRoot, ...path);
 
 /** Every service answers `GET /healthz` (ARCHITECTURE.md); the gateway health-checks the same path. */
 export const HEALTH_PATH = "/healthz";
+/** Liveness: 503 only when a background loop is stuck; never for a store outage (that is readiness). */
+export const LIVENESS_PATH = "/livez";
 
 /** SHUTDOWN_TIMEOUT_MS default of every service (ARCHITECTURE.md): the drain a grace period must cover. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;

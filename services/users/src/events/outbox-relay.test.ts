@@ -176,7 +176,7 @@ describe("OutboxRelay", () => {
     expect(new Set(published).size).toBe(250);
     expect(published).toEqual(ids);
     expect(a.status().publishedTotal + b.status().publishedTotal).toBe(250);
-  });
+  }, 30_000);
 
   test("wakes on NOTIFY from the committing transaction: idle lag is milliseconds, not the poll interval", async () => {
     const stream = redis.stream("notify");
