@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
 import type { Envelope, PendingEvent } from "./envelope.ts";
@@ -53,8 +53,13 @@ export class OutboxRepository {
     }));
   }
 
-  async markPublished(id: string): Promise<void> {
-    await this.db.execute(sql`update ${outbox} set published_at = now(), attempts = attempts + 1, last_error = null where id = ${id}`);
+  /** One statement for a whole batch that Redis acknowledged. */
+  async markPublished(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .update(outbox)
+      .set({ publishedAt: sql`now()`, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+      .where(inArray(outbox.id, ids));
   }
 
   async recordFailure(id: string, error: string): Promise<void> {
