@@ -85,12 +85,15 @@ function ensureWorkspace(bun) {
 const bun = ensureBun();
 ensureWorkspace(bun);
 
+// npm runs the root's scripts in the root; INIT_CWD is the folder the command was typed in.
+const callerCwd = process.cwd() === root && process.env.INIT_CWD ? resolve(process.env.INIT_CWD) : process.cwd();
 const [command = "help", ...rest] = process.argv.slice(2);
-const child = spawn(bun, [join(root, "stack", "src", "cli.ts"), command, ...rest], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, MSA_BOARD_CACHE: cacheDir, MSA_BOARD_BUN: bun },
-});
+const env = { ...process.env, MSA_BOARD_CACHE: cacheDir, MSA_BOARD_BUN: bun, MSA_BOARD_CALLER_CWD: callerCwd };
+// `bun`: the pinned Bun itself, in the caller's folder (`npm test` in a Bun part; `npm run bun -- …`).
+const child =
+  command === "bun"
+    ? spawn(bun, rest, { cwd: callerCwd, stdio: "inherit", env })
+    : spawn(bun, [join(root, "stack", "src", "cli.ts"), command, ...rest], { cwd: root, stdio: "inherit", env });
 // The stack tool owns shutdown: forward signals and exit with its code.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));

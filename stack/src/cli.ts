@@ -14,6 +14,9 @@ const usage = `msa-board stack tool
   npm run stack -- scale <service> <n>                run N instances of one service
   npm run stack -- kill <process>                     SIGKILL one process (the supervisor restarts it)
   npm run stack -- tools                              install/check every tool and print where it is
+  npm run bun -- <args>  /  npm run deno -- <args>    the pinned Bun / Deno, run in the folder you are in
+  npm run stack -- test-stores --need redis,postgres --parent PID
+                                                      throw-away test stores while PID lives (test preloads use it)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +35,14 @@ async function main(argv: string[]): Promise<number> {
         options: { keep: { type: "boolean", default: false }, only: { type: "string", multiple: true } },
       });
       return test({ keep: values.keep ?? false, only: values.only });
+    }
+    case "test-stores": {
+      const { runKeeper } = await import("./test-stores/keeper.ts");
+      return runKeeper(rest);
+    }
+    case "deno": {
+      const { runPinnedDeno } = await import("./commands/pinned-deno.ts");
+      return runPinnedDeno(rest);
     }
     case "tools": {
       console.log(JSON.stringify(await ensureTools(), null, 2));

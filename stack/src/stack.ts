@@ -8,13 +8,16 @@ import {
   ensureServiceDatabases,
   initCluster,
   type PostgresInstance,
+  postgresHealth,
   serverAccount,
   serverCommand,
   superuserUrl,
+  THROWAWAY_SETTINGS,
 } from "./infra/postgres.ts";
+import { redisHealth, redisServerCommand } from "./infra/redis.ts";
 import { freePort } from "./ports.ts";
 import { type ServiceInstance, serviceSpec } from "./services.ts";
-import { commandHealth, httpHealth } from "./supervisor/health.ts";
+import { httpHealth } from "./supervisor/health.ts";
 import { ManagedProcess, type ProcessSpec } from "./supervisor/managed-process.ts";
 import { ProcessOutput } from "./supervisor/output.ts";
 import type { Tools } from "./tools/index.ts";
@@ -59,10 +62,7 @@ export class Stack {
       port: config.ports.postgres,
       superuser: "postgres",
       superuserPassword: config.postgresSuperuserPassword,
-      settings:
-        config.mode === "test"
-          ? { fsync: "off", synchronous_commit: "off", full_page_writes: "off", shared_buffers: "128MB" }
-          : { shared_buffers: "256MB" },
+      settings: config.mode === "test" ? THROWAWAY_SETTINGS : { shared_buffers: "256MB" },
     };
   }
 
@@ -83,32 +83,14 @@ export class Stack {
   private infraSpecs(): ProcessSpec[] {
     const { config, tools } = this;
     const account = serverAccount();
-    initCluster(tools.postgres, this.postgres, account);
+    initCluster(tools.postgres, this.postgres, account, { sync: config.mode !== "test" });
     const redis = (name: string, port: number): ProcessSpec => {
       const dir = join(config.dataDir, name);
       mkdirSync(dir, { recursive: true });
       return {
         name,
-        command: [
-          tools.redis.server,
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--dir",
-          dir,
-          "--appendonly",
-          "yes",
-          "--appendfsync",
-          config.mode === "test" ? "no" : "everysec",
-          "--save",
-          "",
-          "--daemonize",
-          "no",
-          "--loglevel",
-          "warning",
-        ],
-        health: commandHealth([tools.redis.cli, "-p", String(port), "ping"], /PONG/),
+        command: redisServerCommand(tools.redis, { port, dir, durability: config.mode === "test" ? "aof-unsynced" : "aof" }),
+        health: redisHealth(tools.redis, port),
         address: `redis://127.0.0.1:${port}`,
         supervise: true,
       };
@@ -119,7 +101,7 @@ export class Stack {
       {
         name: "postgres",
         command: serverCommand(tools.postgres, this.postgres, account),
-        health: commandHealth([join(tools.postgres.binDir, "pg_isready"), "-h", "127.0.0.1", "-p", String(config.ports.postgres), "-q"]),
+        health: postgresHealth(tools.postgres, config.ports.postgres),
         address: `127.0.0.1:${config.ports.postgres}`,
         stopSignal: "SIGINT",
         stopTimeoutMs: 20_000,

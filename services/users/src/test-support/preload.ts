@@ -1,0 +1,5 @@
+// `bun test` here works with nothing else running: a real PostgreSQL and events Redis from
+// TEST_DATABASE_URL / TEST_EVENTS_REDIS_URL (as `npm test` sets them), else throw-away ones for this run.
+import { provideTestStores } from "@msa-board/stack/test-stores";
+
+await provideTestStores("services/users", ["postgres", "events-redis"]);
