@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_secrets" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("secrets never leave the service", () => {
   test("no response or log line holds a password, a hash, a private key or a token", async () => {

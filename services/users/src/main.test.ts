@@ -13,8 +13,8 @@ beforeAll(async () => {
   redis = await createTestEventsRedis();
 });
 afterAll(async () => {
-  await redis.close();
-  await database.drop();
+  await redis?.close();
+  await database?.drop();
 });
 
 const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

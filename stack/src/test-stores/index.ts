@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { provideBinary } from "./binaries.ts";
 import { findKeeper, type Keeper, startKeeper } from "./keeper-client.ts";
 import { isBinaryNeed, isStoreNeed, NEEDS, type Need, type StoreNeed, UnmetNeedError } from "./needs.ts";
-import { reachable } from "./reachable.ts";
+import { whyUnusable } from "./reachable.ts";
 
 export type { Need } from "./needs.ts";
 
@@ -27,13 +27,14 @@ export async function provideTestStores(part: string, needs: Need[]): Promise<vo
     for (const need of needs.filter(isBinaryNeed)) await provideBinary(need);
     const missing: StoreNeed[] = [];
     for (const need of needs.filter(isStoreNeed)) {
-      const { env, what, defaultPort } = NEEDS[need];
+      const { env, what } = NEEDS[need];
       const given = process.env[env];
+      const problem = given ? await whyUnusable(need, given) : null;
       if (!given) missing.push(need);
-      else if (!(await reachable(given, defaultPort))) {
+      else if (problem) {
         throw new UnmetNeedError(
-          `${env}=${withoutPassword(given)} is set, but nothing answers there`,
-          `Start that ${what}, or unset ${env} and the run starts a throw-away one.`,
+          `${env}=${withoutPassword(given)} is set, but that ${what} cannot be used: ${problem}`,
+          `Fix it, or unset ${env} and the run starts a throw-away one.`,
         );
       }
     }

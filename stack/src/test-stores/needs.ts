@@ -7,7 +7,7 @@ export type StoreNeed = "postgres" | "redis" | "events-redis";
 export type BinaryNeed = "envoy" | "jaeger";
 export type Need = StoreNeed | BinaryNeed;
 
-type StoreInfo = { kind: "store"; env: string; what: string; defaultPort: number; example: string };
+type StoreInfo = { kind: "store"; env: string; what: string; example: string };
 type BinaryInfo = { kind: "binary"; env: string; what: string };
 
 export const NEEDS: Record<StoreNeed, StoreInfo> & Record<BinaryNeed, BinaryInfo> = {
@@ -15,10 +15,9 @@ export const NEEDS: Record<StoreNeed, StoreInfo> & Record<BinaryNeed, BinaryInfo
     kind: "store",
     env: "TEST_DATABASE_URL",
     what: "PostgreSQL",
-    defaultPort: 5432,
     example: "postgres://postgres:password@127.0.0.1:5432/postgres (a superuser: each suite creates and drops its own database)",
   },
-  redis: { kind: "store", env: "TEST_REDIS_URL", what: "Redis", defaultPort: 6379, example: "redis://127.0.0.1:6379" },
+  redis: { kind: "store", env: "TEST_REDIS_URL", what: "Redis", example: "redis://127.0.0.1:6379" },
   "events-redis": {
     kind: "store",
     env: "TEST_EVENTS_REDIS_URL",

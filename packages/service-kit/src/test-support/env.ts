@@ -1,10 +1,13 @@
-/** Test suites need real stores; a missing one fails the run, naming what to set. */
+/**
+ * Test suites need real stores; a missing one fails the run, naming what to set. Normally the
+ * part's test preload (bunfig.toml) has set it already; this catches a run that skipped it.
+ */
 export function requireTestEnv(name: string): string {
   const value = process.env[name];
   if (!value) {
     throw new Error(
-      `${name} is not set. This suite runs against a real store: run \`npm test\` at the repository root ` +
-        `(it starts a throw-away stack), or set ${name} yourself (see the service README).`,
+      `${name} is not set. This suite runs against a real store: run \`bun test\` in the part's own folder ` +
+        `(its preload starts a throw-away one), \`npm test\` at the repository root, or set ${name} yourself (see the service README).`,
     );
   }
   return value;

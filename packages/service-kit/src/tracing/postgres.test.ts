@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client.end({ timeout: 5 });
-  await database.drop();
+  await client?.end({ timeout: 5 });
+  await database?.drop();
 });
 
 describe("instrumentPostgres", () => {

@@ -1,16 +1,16 @@
 import { createNoticesRedis, type NoticesRedis } from "../notices/redis_client.ts";
 
 /**
- * The suite needs a real Redis: without TEST_REDIS_URL it fails at once (never skips), saying
- * what to set.
+ * The suite needs a real Redis: `deno task test` provides one (with_test_redis.ts); a bare
+ * `deno test` without TEST_REDIS_URL fails at once (never skips), saying what to run or set.
  */
 export function testRedisUrl(): string {
   const url = Deno.env.get("TEST_REDIS_URL");
   if (!url) {
     throw new Error(
-      "TEST_REDIS_URL is not set. The notices suite runs against a real Redis: set TEST_REDIS_URL " +
-        "(e.g. TEST_REDIS_URL=redis://127.0.0.1:6390 deno task test), or run `npm test` at the repository " +
-        "root, which starts one.",
+      "TEST_REDIS_URL is not set. The notices suite runs against a real Redis: run `deno task test` " +
+        "(it starts a throw-away one), set TEST_REDIS_URL (e.g. TEST_REDIS_URL=redis://127.0.0.1:6390 deno task test), " +
+        "or run `npm test` at the repository root.",
     );
   }
   return url;

@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "postings_seed" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const seed = (args: string[]) =>
   Bun.spawnSync([process.execPath, "run", "src/cli/seed.ts", ...args], {

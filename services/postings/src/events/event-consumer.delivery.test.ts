@@ -8,7 +8,7 @@ let f: ConsumerFixture;
 beforeAll(async () => {
   f = await createConsumerFixture("postings_delivery");
 });
-afterAll(() => f.close());
+afterAll(() => f?.close());
 
 /** What a member that crashes right after reading leaves behind: entries pending under its name. */
 async function readAndCrash(names: { stream: string; group: string }, consumer: string, count = 100): Promise<number> {

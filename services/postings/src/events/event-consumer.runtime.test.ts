@@ -12,7 +12,7 @@ let f: ConsumerFixture;
 beforeAll(async () => {
   f = await createConsumerFixture("postings_runtime");
 });
-afterAll(() => f.close());
+afterAll(() => f?.close());
 
 const soon = () => new Date(Date.now() + 1_000).toISOString();
 

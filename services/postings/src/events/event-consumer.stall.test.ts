@@ -16,7 +16,7 @@ let f: ConsumerFixture;
 beforeAll(async () => {
   f = await createConsumerFixture("postings_stall");
 });
-afterAll(() => f.close());
+afterAll(() => f?.close());
 
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 

@@ -7,7 +7,7 @@ let f: ConsumerFixture;
 beforeAll(async () => {
   f = await createConsumerFixture("postings_consumer");
 });
-afterAll(() => f.close());
+afterAll(() => f?.close());
 
 /** Event times after the test tokens' iat (a token issued after a rename would carry the new name). */
 const secondsFromNow = (s: number) => new Date(Date.now() + s * 1_000).toISOString();

@@ -7,7 +7,7 @@ let t: TestStreams;
 beforeAll(async () => {
   t = await createTestStreams();
 });
-afterAll(() => t.close());
+afterAll(() => t?.close());
 
 const logger = createLogger({ service: "postings", write: () => {} });
 

@@ -31,7 +31,7 @@ describe("GET /healthz", () => {
       },
     });
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   test("200 ok with the consumer's lag, pending and dead letters when every store answers", async () => {
     redisUp = true;
@@ -85,8 +85,8 @@ describe("the database down", () => {
     h = await createHarness({ prefix: "postings_dbdown", appDatabase: dead });
   });
   afterAll(async () => {
-    await dead.close();
-    await h.close();
+    await dead?.close();
+    await h?.close();
   });
 
   test("/healthz is a 503 problem that still lists the checks", async () => {

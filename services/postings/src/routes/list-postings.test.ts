@@ -32,7 +32,7 @@ describe("GET /postings: keyset pages", () => {
   beforeAll(async () => {
     h = await createHarness({ prefix: "postings_pages" });
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   test("an empty board is one empty page", async () => {
     const res = await h.call("GET", "/postings");
@@ -138,7 +138,7 @@ describe("GET /postings: the page query uses the index at any depth", () => {
            lateral (select timestamptz '2024-01-01' + ((i / 3) * interval '1 second') as ts) t`;
     await h.client.sql`analyze postings`;
   });
-  afterAll(() => h.close());
+  afterAll(() => h?.close());
 
   type PlanNode = { "Node Type": string; "Index Name"?: string; "Index Cond"?: string; Plans?: PlanNode[]; "Shared Hit Blocks"?: number };
   const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];

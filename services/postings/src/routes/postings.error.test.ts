@@ -10,7 +10,7 @@ beforeAll(async () => {
   author = await h.user("Careful Author");
   postingId = (await h.post(author, { title: "Original", body: "Original body" })).id;
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const paths = (res: TestResponse) => (res.body.errors ?? []).map((e: { path: string }) => e.path);
 

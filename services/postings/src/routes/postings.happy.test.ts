@@ -6,7 +6,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "postings_happy" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 

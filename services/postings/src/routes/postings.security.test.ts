@@ -13,7 +13,7 @@ beforeAll(async () => {
   other = await h.user("Other");
   admin = await h.user("Admin", "admin");
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** Every protected route, with a request that would succeed for the right caller. */
 const protectedRoutes = (id: string) =>

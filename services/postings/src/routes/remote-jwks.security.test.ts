@@ -37,8 +37,8 @@ describe("tokens verified against a remote JWKS over HTTP", () => {
     });
   });
   afterAll(async () => {
-    jwks.stop();
-    await h.close();
+    jwks?.stop();
+    await h?.close();
   });
 
   const post = (token: string) => h.call("POST", "/postings", { token, json: { title: "remote", body: "b" } });

@@ -8,7 +8,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "postings_traces" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("traces", () => {
   test("GET /postings is a server span named by its route, continuing the caller's trace, with SQL spans under it", async () => {

@@ -21,12 +21,12 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(relays.splice(0).map((r) => r.stop()));
-  await h.client.sql`delete from outbox`;
+  if (h) await h.client.sql`delete from outbox`;
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
-  await redis.close();
-  await h.close();
+  await redis?.close();
+  await h?.close();
 });
 
 function relay(options: Partial<OutboxRelayOptions> & { redis: StreamWriter; stream: string }) {

@@ -13,8 +13,8 @@ beforeAll(async () => {
   redis = await createTestEventsRedis();
 });
 afterAll(async () => {
-  await redis.close();
-  await h.close();
+  await redis?.close();
+  await h?.close();
 });
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";

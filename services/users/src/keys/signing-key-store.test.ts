@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
-  await h.close();
+  await h?.close();
 });
 
 const activeCount = async () => (await h.client.sql`select count(*)::int as n from signing_keys where retired_at is null`)[0]?.n;

@@ -6,7 +6,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_signup_err" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const valid = () => ({ email: h.uniqueEmail(), password: "password-1", name: "Valid" });
 

@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_signup" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("POST /users", () => {
   test("creates a user and answers 201 with exactly {id, email, name, role, createdAt}", async () => {

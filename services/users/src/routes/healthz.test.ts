@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(harnesses.map((h) => h.close()));
-  await redis.close();
+  await redis?.close();
 });
 
 async function harness(options: Parameters<typeof createHarness>[0]) {

@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_jwks" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("GET /.well-known/jwks.json", () => {
   test("is public, cacheable briefly, and lists the active EdDSA key without private parts", async () => {

@@ -8,7 +8,7 @@ beforeAll(async () => {
   h = await createHarness({ prefix: "users_login_err" });
   user = await h.signUp();
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 

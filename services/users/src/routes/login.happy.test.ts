@@ -7,7 +7,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_login" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("POST /login", () => {
   test("gives a Bearer token with the contract's claims, verifiable with the published JWKS", async () => {

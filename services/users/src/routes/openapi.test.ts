@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_openapi" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("GET /openapi.json", () => {
   test("documents every route with its schemas, problems and bearer security", async () => {

@@ -7,7 +7,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_me_err" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("PATCH /user errors", () => {
   const invalid: Array<[string, unknown, string]> = [

@@ -5,7 +5,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_me" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 describe("GET /user", () => {
   test("is the caller, read fresh from the database", async () => {

@@ -14,7 +14,7 @@ beforeAll(async () => {
   other = await h.signUp({ name: "Other" });
   forged = await forgedTokens(h.keys, victim, other);
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** Every protected route, with a body that would change something if the request got through. */
 const protectedRoutes = [

@@ -6,7 +6,7 @@ let h: Harness;
 beforeAll(async () => {
   h = await createHarness({ prefix: "users_admin" });
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 const bootstrap = (admin: { email: string; password: string; name?: string }) =>
   ensureAdminAccount({ db: h.db, passwords: h.passwords, logger: h.deps.logger }, { name: "Administrator", ...admin });
