@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { devConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
+import { jaegerBannerLine } from "../jaeger-ui.ts";
 import { type PortName, portEnvNames, portIsFree } from "../ports.ts";
 import { Stack } from "../stack.ts";
 import { printStatus } from "../status-table.ts";
@@ -58,7 +59,8 @@ export async function start(options: StartOptions): Promise<number> {
   await printStatus(stack);
   console.log(`
   gateway (the only public door)  http://localhost:${config.ports.gateway}     try: curl localhost:${config.ports.gateway}/postings
-  Jaeger UI + HTTP API            http://localhost:${config.ports.jaegerQuery}    try: npm run trace -- --last postings
+  traces in your terminal         npm run trace -- --last postings   (or: npm run trace -- <x-trace-id>)
+${await jaegerBannerLine(config.ports.jaegerQuery)}
   admin account                   ${config.admin.email} (password: ADMIN_PASSWORD or the documented dev default)
   logs                            ${config.logDir}
 
