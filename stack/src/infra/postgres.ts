@@ -96,6 +96,19 @@ export function initCluster(
   if (result.status !== 0) throw new Error(`initdb failed:\n${result.stderr || result.stdout}`);
 }
 
+/**
+ * A new cluster as a copy of `templateDataDir` (made by initCluster, never started): several times
+ * cheaper than initdb, which a throw-away store would otherwise pay on every run. The copy keeps the
+ * template's owner, and the server account gets through the copy's parent folder.
+ */
+export function copyCluster(templateDataDir: string, instance: PostgresInstance, account: string | null): void {
+  const parent = dirname(instance.dataDir);
+  mkdirSync(parent, { recursive: true });
+  const copy = spawnSync("cp", ["-a", templateDataDir, instance.dataDir], { encoding: "utf8" });
+  if (copy.status !== 0) throw new Error(`could not copy the template cluster ${templateDataDir}: ${copy.stderr}`);
+  if (account) chmodSync(parent, statSync(parent).mode | 0o011);
+}
+
 export function serverCommand(tools: PostgresTools, instance: PostgresInstance, account: string | null): string[] {
   const settings: Record<string, string> = {
     listen_addresses: "127.0.0.1",

@@ -22,7 +22,6 @@ export const NEEDS: Record<StoreNeed, StoreInfo> & Record<BinaryNeed, BinaryInfo
     kind: "store",
     env: "TEST_EVENTS_REDIS_URL",
     what: "Redis (events)",
-    defaultPort: 6379,
     example: "redis://127.0.0.1:6379",
   },
   envoy: { kind: "binary", env: "ENVOY_BIN", what: "Envoy" },

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  initCluster,
+  copyCluster,
   type PostgresInstance,
   postgresHealth,
   serverAccount,
@@ -18,6 +18,7 @@ import type { ToolContext } from "../tools/context.ts";
 import { ensurePostgres, type PostgresTools } from "../tools/postgres.ts";
 import { ensureRedis, type RedisTools } from "../tools/redis.ts";
 import { NEEDS, type StoreNeed } from "./needs.ts";
+import { ensurePostgresTemplate } from "./postgres-template.ts";
 
 /** A port picked free may be taken before the store binds it (other runs pick too): try again. */
 const PORT_ATTEMPTS = 3;
@@ -41,7 +42,7 @@ export class ThrowawayStores {
     const postgresTools = needs.includes("postgres") ? await ensurePostgres(this.ctx) : undefined;
     const redisTools = needs.some((n) => n !== "postgres") ? await ensureRedis(this.ctx) : undefined;
     const env: Record<string, string> = {};
-    // Redis first: initdb below blocks the event loop for a moment, Redis' start need not wait.
+    // Redis first: copying the PostgreSQL cluster blocks the event loop for a moment; Redis need not wait.
     const redisStarts = needs
       .filter((n) => n !== "postgres")
       .map(async (need) => {
@@ -58,14 +59,15 @@ export class ThrowawayStores {
 
   private async startPostgres(tools: PostgresTools): Promise<string> {
     const account = serverAccount();
+    const template = await ensurePostgresTemplate(tools, account, this.ctx);
     const instance: PostgresInstance = {
       dataDir: join(this.dir, "postgres"),
       port: 0,
       superuser: "postgres",
-      superuserPassword: `pg-${crypto.randomUUID()}`,
+      superuserPassword: template.superuserPassword,
       settings: THROWAWAY_SETTINGS,
     };
-    initCluster(tools, instance, account, { sync: false });
+    copyCluster(template.dataDir, instance, account);
     await this.startOnFreePort("postgres", async (port) => {
       instance.port = port;
       return {

@@ -66,7 +66,8 @@ export function createStoreFixture(needs: Need[]) {
     for (const stream of [proc.stdout, proc.stderr]) {
       void (async () => {
         const decoder = new TextDecoder();
-        for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
+        const reader = stream.getReader();
+        for (let next = await reader.read(); !next.done; next = await reader.read()) output += decoder.decode(next.value, { stream: true });
       })();
     }
     return { proc, output: () => output };
