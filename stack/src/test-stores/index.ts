@@ -48,9 +48,9 @@ async function keeperFor(needs: StoreNeed[]): Promise<Keeper> {
   const stateFile = join(tmpdir(), `msa-board-test-stores.${process.pid}.json`);
   const watching = inWatchMode();
   const keeper = (watching ? findKeeper(stateFile) : null) ?? (await startKeeper(needs, stateFile));
-  // Ctrl-C and kill: stop the stores, then exit. Blocking, so no test goes on failing against stores
-  // that are going away; the keeper would stop them anyway once this process is gone.
-  // Ctrl-C often arrives twice (the terminal's, and npm's launcher passing it on): once is enough.
+  // Ctrl-C and kill: stop the stores, then exit — blocking, so no test goes on failing against
+  // stores that are going away. Ctrl-C often arrives twice (the terminal's, and npm's launcher
+  // passing it on): once is enough.
   let interrupted = false;
   const stopThenExit = (code: number) => () => {
     if (interrupted) return;

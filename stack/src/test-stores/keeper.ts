@@ -33,9 +33,14 @@ export async function runKeeper(argv: string[]): Promise<number> {
   process.stdout.on("error", () => {});
 
   let stores: ThrowawayStores | undefined;
+  let starting: Promise<unknown> = Promise.resolve();
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      await stores?.stop();
+      // A stop in the middle of the start (Ctrl-C during an install): let the start give up first,
+      // then stop again, so nothing it spawned meanwhile outlives us.
+      await starting.catch(() => {});
       await stores?.stop();
       if (stores) rmSync(stores.dir, { recursive: true, force: true });
       if (values.state) rmSync(values.state, { force: true });
@@ -54,12 +59,13 @@ export async function runKeeper(argv: string[]): Promise<number> {
 
   try {
     stores = new ThrowawayStores(mkdtempSync(join(tmpdir(), "msa-board-test-stores-")), createToolContext());
-    const env = await stores.start(needs);
+    starting = stores.start(needs);
+    const env = (await starting) as Record<string, string>;
     if (values.state)
       writeFileSync(values.state, JSON.stringify({ keeper: process.pid, parent, env } satisfies KeeperState), { mode: 0o600 });
     process.stdout.write(`${READY_MARK}${JSON.stringify(env)}\n`);
   } catch (err) {
-    process.stdout.write(`${FAILED_MARK}${JSON.stringify({ message: failure(needs, err as Error) })}\n`);
+    if (!stopping) process.stdout.write(`${FAILED_MARK}${JSON.stringify({ message: failure(needs, err as Error) })}\n`);
     await stop();
     done(1);
   }

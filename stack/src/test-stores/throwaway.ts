@@ -30,6 +30,7 @@ const PORT_ATTEMPTS = 3;
  */
 export class ThrowawayStores {
   private readonly processes: ManagedProcess[] = [];
+  private stopped = false;
 
   constructor(
     readonly dir: string,
@@ -53,7 +54,9 @@ export class ThrowawayStores {
     return env;
   }
 
+  /** Stops what runs; a `start` still under way starts nothing more and fails soon after. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.processes.map((p) => p.stop()));
   }
 
@@ -96,12 +99,14 @@ export class ThrowawayStores {
   ): Promise<number> {
     const logFile = join(this.dir, "logs", `${name}.log`);
     for (let attempt = 1; ; attempt++) {
+      if (this.stopped) throw new Error(`stopped before ${name} started`);
       const port = await freePort();
       const spec = await specFor(port);
       let process: ManagedProcess | undefined;
       // A store that exits while starting (port taken, bad setting) fails at once, not after the timeout.
       const health: HealthCheck = async () => {
         if (process?.state === "failed") throw new StoreExitedError(name, logFile);
+        if (this.stopped) throw new Error(`stopped while ${name} was starting`);
         return spec.health();
       };
       process = new ManagedProcess(
