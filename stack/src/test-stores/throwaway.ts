@@ -49,8 +49,14 @@ export class ThrowawayStores {
       .map(async (need) => {
         env[NEEDS[need].env] = await this.startRedis(need, redisTools as RedisTools);
       });
-    if (postgresTools) env[NEEDS.postgres.env] = await this.startPostgres(postgresTools);
-    await Promise.all(redisStarts);
+    const postgresStart = postgresTools
+      ? this.startPostgres(postgresTools).then((url) => {
+          env[NEEDS.postgres.env] = url;
+        })
+      : Promise.resolve();
+    // Every start settles before this one does, so a failure of one leaves none of them half-done.
+    const failed = (await Promise.allSettled([postgresStart, ...redisStarts])).find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
     return env;
   }
 
