@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { FAILED_MARK, type KeeperState, READY_MARK } from "./keeper.ts";
 import { NEEDS, type StoreNeed, UnmetNeedError } from "./needs.ts";
 import { isAlive, waitGone } from "./process-alive.ts";
+import { FAILED_MARK, type KeeperState, READY_MARK } from "./protocol.ts";
 
 export type Keeper = {
   env: Record<string, string>;

@@ -5,14 +5,8 @@ import { parseArgs } from "node:util";
 import { createToolContext } from "../tools/context.ts";
 import { NEEDS, parseNeeds, type StoreNeed } from "./needs.ts";
 import { isAlive } from "./process-alive.ts";
+import { FAILED_MARK, type KeeperState, READY_MARK } from "./protocol.ts";
 import { ThrowawayStores } from "./throwaway.ts";
-
-/** The lines a keeper prints on stdout for whoever started it; anything else there is just output. */
-export const READY_MARK = "msa-board-test-stores:ready ";
-export const FAILED_MARK = "msa-board-test-stores:failed ";
-
-/** What a keeper records for a run that re-executes itself (`bun test --watch`) to find it again. */
-export type KeeperState = { keeper: number; parent: number; env: Record<string, string> };
 
 const PARENT_POLL_MS = 250;
 

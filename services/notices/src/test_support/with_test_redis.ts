@@ -10,6 +10,7 @@
  * runs `deno <deno args…>` (this same Deno) with TEST_REDIS_URL set.
  */
 
+// The keeper's two announcement lines (stack/src/test-stores/protocol.ts; notices imports nothing of the workspace).
 const READY_MARK = "msa-board-test-stores:ready ";
 const FAILED_MARK = "msa-board-test-stores:failed ";
 const LAUNCHER = decodeURIComponent(new URL("../../../../stack/launch.mjs", import.meta.url).pathname);
