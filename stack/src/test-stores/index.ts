@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { provideBinary } from "./binaries.ts";
+import { whyUnusable } from "./given-stores.ts";
 import { findKeeper, type Keeper, startKeeper } from "./keeper-client.ts";
 import { isBinaryNeed, isStoreNeed, NEEDS, type Need, type StoreNeed, UnmetNeedError } from "./needs.ts";
-import { whyUnusable } from "./reachable.ts";
 
 export type { Need } from "./needs.ts";
 

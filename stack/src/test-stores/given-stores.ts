@@ -11,14 +11,15 @@ export async function whyUnusable(need: StoreNeed, url: string): Promise<string 
 
 async function postgresProblem(url: string): Promise<string | null> {
   const { default: postgres } = await import("postgres");
-  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  let sql: ReturnType<typeof postgres> | undefined;
   try {
+    sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
     await sql`select 1`;
     return null;
   } catch (err) {
     return (err as Error).message;
   } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
+    await sql?.end({ timeout: 1 }).catch(() => {});
   }
 }
 
