@@ -5,6 +5,14 @@ import type { Suite } from "./run-suite.ts";
 
 const at = (...path: string[]) => join(repoRoot, ...path);
 
+/**
+ * Bun 1.3 ignores `[test] timeout` in bunfig.toml, so the per-test default (5 s) is set here: the
+ * suites run beside a whole stack on two cores, where an argon2id sign-up or a 250-row relay pass can
+ * take longer than 5 s without anything being wrong. Tests that need more still say so themselves.
+ */
+const timeout = (ms: number) => ["--timeout", String(ms)];
+const TEST_TIMEOUT = timeout(30_000);
+
 /** Format, lint and type checks: each counts as one test in the summary. */
 export function staticChecks(tools: Tools): Suite[] {
   return [
@@ -27,34 +35,40 @@ export function staticChecks(tools: Tools): Suite[] {
 /** Each part's own suite, against the test stack's real stores (their env points there). */
 export function serviceSuites(tools: Tools): Suite[] {
   return [
-    { name: "stack (runner units)", kind: "bun-test", cwd: at("stack"), command: [tools.bun, "test"] },
-    { name: "service-kit", kind: "bun-test", cwd: at("packages", "service-kit"), command: [tools.bun, "test"] },
-    { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test"] },
-    { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test"] },
+    { name: "stack (runner units)", kind: "bun-test", cwd: at("stack"), command: [tools.bun, "test", ...timeout(60_000)] },
+    { name: "service-kit", kind: "bun-test", cwd: at("packages", "service-kit"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
+    { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
+    { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
-    { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test"] },
+    { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     {
       name: "deploy (compose + k8s validation)",
       kind: "bun-test",
       cwd: at("deploy"),
-      command: [tools.bun, "test"],
+      command: [tools.bun, "test", ...timeout(120_000)],
       // Cold CI builds kustomize and docker compose from the Go module proxy (~4 min on 2 cores).
       timeoutMs: 1_200_000,
     },
-    { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test"] },
-    { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test"] },
+    { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
+    { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test", ...timeout(60_000)] },
   ];
 }
 
 /** Through the real gateway; chaos last, since it kills parts of the stack. */
 export function systemSuites(tools: Tools): Suite[] {
   return [
-    { name: "e2e (through the gateway)", kind: "bun-test", cwd: at("e2e"), command: [tools.bun, "test", "./src"], timeoutMs: 900_000 },
+    {
+      name: "e2e (through the gateway)",
+      kind: "bun-test",
+      cwd: at("e2e"),
+      command: [tools.bun, "test", ...TEST_TIMEOUT, "./src"],
+      timeoutMs: 900_000,
+    },
     {
       name: "chaos (failure isolation, deploys)",
       kind: "bun-test",
       cwd: at("e2e"),
-      command: [tools.bun, "test", "./chaos"],
+      command: [tools.bun, "test", ...TEST_TIMEOUT, "./chaos"],
       timeoutMs: 900_000,
     },
   ];
