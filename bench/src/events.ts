@@ -1,5 +1,5 @@
+import type { Stack } from "@msa-board/stack";
 import postgres from "postgres";
-import type { Stack } from "../../stack/src/stack.ts";
 import { percentile } from "./load-generator.ts";
 
 export type EventsResult = {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { Stack } from "../../stack/src/stack.ts";
+import type { Stack } from "@msa-board/stack";
 
 /** Fills postings through the service's own seed script (COPY), as the postings README documents. */
 export async function seedPostings(stack: Stack, count: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ServiceName } from "../../stack/src/config.ts";
+import type { ServiceName } from "@msa-board/stack/config";
 import { DEV_CURSOR_SECRET, defaultPorts, nativeServiceEnv, PER_INSTANCE_ENV, readableEnv, SHUTDOWN_TIMEOUT_MS } from "./facts.ts";
 
 /**

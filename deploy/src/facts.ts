@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderEnvoyConfig } from "../../gateway/src/envoy-config.ts";
-import { containerGatewayOptions } from "../../gateway/src/options.ts";
-import { DEV_CURSOR_SECRET, configSchema as postingsConfig } from "../../services/postings/src/config.ts";
-import { configSchema as usersConfig } from "../../services/users/src/config.ts";
-import { DEV_ADMIN, devConfig, repoRoot, type ServiceName } from "../../stack/src/config.ts";
-import { defaultPorts } from "../../stack/src/ports.ts";
-import { serviceEnv } from "../../stack/src/services.ts";
-import type { Stack } from "../../stack/src/stack.ts";
-import stackVersions from "../../stack/versions.json";
+import { renderEnvoyConfig } from "@msa-board/gateway";
+import { containerGatewayOptions } from "@msa-board/gateway/options";
+import { DEV_CURSOR_SECRET, configSchema as postingsConfig } from "@msa-board/postings/config";
+import type { Stack } from "@msa-board/stack";
+import { DEV_ADMIN, devConfig, repoRoot, type ServiceName } from "@msa-board/stack/config";
+import { defaultPorts } from "@msa-board/stack/ports";
+import { serviceEnv } from "@msa-board/stack/services";
+import stackVersions from "@msa-board/stack/versions.json";
+import { configSchema as usersConfig } from "@msa-board/users/config";
 import deployVersions from "../versions.json";
 
 /**

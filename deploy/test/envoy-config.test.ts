@@ -4,8 +4,7 @@
  * Envoy 1.40 would refuse never reaches a cluster.
  */
 import { expect, test } from "bun:test";
-import { createToolContext } from "../../stack/src/tools/context.ts";
-import { ensureEnvoy } from "../../stack/src/tools/envoy.ts";
+import { createToolContext, ensureEnvoy } from "@msa-board/stack/tools";
 import { fromRoot } from "../src/facts.ts";
 import { exec } from "./support/exec.ts";
 

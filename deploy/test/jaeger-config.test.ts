@@ -7,9 +7,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../stack/src/ports.ts";
-import { createToolContext } from "../../stack/src/tools/context.ts";
-import { ensureJaeger } from "../../stack/src/tools/jaeger.ts";
+import { freePort } from "@msa-board/stack/ports";
+import { createToolContext, ensureJaeger } from "@msa-board/stack/tools";
 import { fromRoot } from "../src/facts.ts";
 
 const JAEGER_BUILD_MS = 15 * 60_000;

@@ -9,10 +9,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { initCluster, type PostgresInstance, serverAccount, serverCommand } from "../../stack/src/infra/postgres.ts";
-import { freePort } from "../../stack/src/ports.ts";
-import { createToolContext } from "../../stack/src/tools/context.ts";
-import { ensurePostgres } from "../../stack/src/tools/postgres.ts";
+import { initCluster, type PostgresInstance, serverAccount, serverCommand } from "@msa-board/stack/infra/postgres";
+import { freePort } from "@msa-board/stack/ports";
+import { createToolContext, ensurePostgres } from "@msa-board/stack/tools";
 import { fromRoot } from "../src/facts.ts";
 import { exec } from "./support/exec.ts";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { defaultGatewayOptions, type GatewayOptions } from "../../gateway/src/options.ts";
+import { defaultGatewayOptions, type GatewayOptions } from "@msa-board/gateway/options";
 import type { StackConfig } from "./config.ts";
 
 /** The gateway of this stack: its ports, its EDS files; the test stack flushes spans quickly. */

@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeEndpointsFile } from "../../gateway/src/endpoints.ts";
-import { renderEnvoyConfig } from "../../gateway/src/envoy-config.ts";
+import { renderEnvoyConfig } from "@msa-board/gateway";
+import { writeEndpointsFile } from "@msa-board/gateway/endpoints";
 import type { ServiceName, StackConfig } from "./config.ts";
 import { gatewayOptionsFor } from "./gateway-options.ts";
 import {

@@ -1,5 +1,5 @@
-import { createToolContext } from "../../../stack/src/tools/context.ts";
-import { ensureComposeCli, ensureKubernetesValidate, ensureKustomize } from "../../../stack/src/tools/deploy-tools.ts";
+import { createToolContext } from "@msa-board/stack/tools";
+import { ensureComposeCli, ensureKubernetesValidate, ensureKustomize } from "../../src/tools.ts";
 
 export type DeployTools = { kustomize: string; compose: string; kubernetesValidate: string };
 

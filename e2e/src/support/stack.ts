@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { StackDescription } from "../../../stack/src/stack.ts";
+import type { StackDescription } from "@msa-board/stack";
 
 /** The running stack these suites test, as `npm test` (or `npm start`) describes it. */
 export function loadStack(): StackDescription {

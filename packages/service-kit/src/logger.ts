@@ -1,6 +1,7 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
+export const logLevels = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof logLevels)[number];
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
@@ -38,7 +39,8 @@ export type LoggerOptions = {
 /** JSON lines with the active trace id, so a log line leads to its trace in Jaeger. */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = levelRank[options.level ?? "info"];
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // console.log, not process.stdout: the same logger runs under Bun and Deno.
+  const write = options.write ?? ((line: string) => console.log(line));
   const clock = options.clock ?? (() => new Date());
   const base = options.base ?? {};
 

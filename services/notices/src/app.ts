@@ -1,28 +1,30 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
+import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { requestLog } from "@msa-board/service-kit/request-log";
+import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps } from "./app_types.ts";
-import { handleErrors, notFoundProblem, validationProblem } from "./http/errors.ts";
-import { requestLog } from "./http/request_log.ts";
 import { registerCreateNotice } from "./routes/create_notice.ts";
 import { registerDeleteNotice } from "./routes/delete_notice.ts";
 import { registerGetNotice } from "./routes/get_notice.ts";
 import { registerHealthz } from "./routes/healthz.ts";
-import { registerLivez } from "./routes/livez.ts";
 import { registerListNotices } from "./routes/list_notices.ts";
 import { registerUpdateNotice } from "./routes/update_notice.ts";
-import { traceRequests } from "./tracing/server_span.ts";
 
 export type { AppDeps } from "./app_types.ts";
 
 export const SERVICE_NAME = "notices";
 
 /**
- * The notices HTTP app from injected dependencies. Only web-standard APIs here (no Deno.*), so
- * the same module runs under Deno (main.ts) and can be imported by another runtime's build.
+ * The notices HTTP app from injected dependencies. Only web-standard APIs and the service-kit's
+ * runtime-neutral core here (no Deno.*), so the same module runs under Deno (main.ts) and is
+ * imported from Bun (`@msa-board/notices/app`).
  */
 export function createApp(deps: AppDeps): OpenAPIHono {
-  const app = new OpenAPIHono({ defaultHook: validationProblem });
-  app.use("*", traceRequests({ serviceName: SERVICE_NAME, tracer: deps.tracer }));
-  app.use("*", requestLog({ logger: deps.logger }));
+  const app = new OpenAPIHono({ defaultHook: validationProblemHook });
+  app.use(traceRequests({ serviceName: SERVICE_NAME, tracer: deps.tracer, untracedPaths: ["/healthz", "/livez"] }));
+  app.use(requestLog({ logger: deps.logger }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 
@@ -32,7 +34,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   registerUpdateNotice(app, deps);
   registerDeleteNotice(app, deps);
   registerHealthz(app, deps);
-  registerLivez(app);
+  // notices runs no background loop: answering at all means live.
+  registerLivez(app, new Liveness());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
@@ -44,8 +47,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     info: {
       title: "msa-board notices",
       version: "0.1.0",
-      description: "Admin notices: public reads, admin writes. Errors are application/problem+json (RFC 9457).",
+      description: "Admin notices: public reads, admin writes. Errors are application/problem+json (RFC 9457). " +
+        "Request bodies are strict: unknown fields are a 400.",
     },
   });
+  answerUndeclaredMethods(app);
   return app;
 }

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { TokenVerifier } from "@msa-board/service-kit/auth";
+import type { Logger } from "@msa-board/service-kit/logger";
 import type { Tracer } from "@opentelemetry/api";
-import type { TokenVerifier } from "./auth/token_verifier.ts";
-import type { Logger } from "./logger.ts";
 import type { NoticesRepository } from "./notices/repository.ts";
 
 /** Everything the app needs, built once at start-up (main.ts) or by a test harness. */

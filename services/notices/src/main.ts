@@ -2,13 +2,13 @@
  * The Deno entry point: the only module that touches Deno.* (env, serve, signals, exit). It reads
  * the environment once, builds every dependency once, serves, and shuts down gracefully.
  */
+import { createTokenVerifier, remoteKeySet } from "@msa-board/service-kit/auth";
+import { createLogger } from "@msa-board/service-kit/logger";
+import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp, SERVICE_NAME } from "./app.ts";
-import { createTokenVerifier, remoteKeySet } from "./auth/token_verifier.ts";
 import { ConfigError, configVariables, parseConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
 import { createNoticesRedis } from "./notices/redis_client.ts";
 import { redisNoticesRepository } from "./notices/repository.ts";
-import { startTracing } from "./tracing/tracing.ts";
 
 function loadConfig() {
   // Variable by variable: --allow-env is scoped to exactly these names.

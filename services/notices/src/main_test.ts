@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { connectTestRedis, testRedisUrl } from "./test_support/redis.ts";
-import { jwksOf, makeSigningKey, signToken } from "./test_support/tokens.ts";
+import { createTestTokens } from "@msa-board/service-kit/test-support/tokens";
 
 const serviceDir = new URL("../", import.meta.url).pathname;
 
@@ -71,7 +71,7 @@ Deno.test("a bad environment value stops the start, naming the variable", async 
 });
 
 Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-flight request and exits 0", async () => {
-  const key = await makeSigningKey();
+  const tokens = await createTestTokens({ issuer: "msa-board", audience: "msa-board" });
   let releaseJwks!: () => void;
   const jwksHeld = new Promise<void>((resolve) => (releaseJwks = resolve));
   let jwksRequested!: () => void;
@@ -80,7 +80,7 @@ Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-fligh
   await using jwks = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
     jwksRequested();
     await jwksHeld;
-    return Response.json(jwksOf(key));
+    return Response.json(tokens.jwks);
   });
   const service = await startService({
     JWKS_URL: `http://127.0.0.1:${jwks.addr.port}/jwks.json`,
@@ -92,7 +92,7 @@ Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-fligh
     assert.equal(health.status, 200, service.output());
     assert.deepEqual(await health.json(), { status: "ok", checks: { redis: "ok" } });
 
-    const token = await signToken(key);
+    const token = await tokens.sign({ sub: crypto.randomUUID(), role: "admin", name: "Test Admin" });
     const inFlight = fetch(`${service.url}/notice`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },

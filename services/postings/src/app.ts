@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
+import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { requestLog } from "@msa-board/service-kit/request-log";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, PostingsApp } from "./app-types.ts";
 import { registerCreatePosting } from "./routes/create-posting.ts";
@@ -24,6 +26,7 @@ export function createApp(deps: AppDeps): PostingsApp {
       ...(deps.tracer ? { tracer: deps.tracer } : {}),
     }),
   );
+  app.use(requestLog({ logger: deps.logger }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 
@@ -52,5 +55,6 @@ export function createApp(deps: AppDeps): PostingsApp {
         "Request bodies are strict: unknown fields are a 400.",
     },
   });
+  answerUndeclaredMethods(app);
   return app;
 }

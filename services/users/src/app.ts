@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
+import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { requestLog } from "@msa-board/service-kit/request-log";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, UsersApp } from "./app-types.ts";
 import { registerCreateUser } from "./routes/create-user.ts";
@@ -19,6 +21,7 @@ export function createApp(deps: AppDeps): UsersApp {
   const app: UsersApp = new OpenAPIHono({ defaultHook: validationProblemHook });
   // Probes and scrapes come every few seconds: tracing them would bury the real traces.
   app.use(traceRequests({ serviceName: "users", tracer: deps.tracer, untracedPaths: ["/healthz", "/livez", "/metrics"] }));
+  app.use(requestLog({ logger: deps.logger }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
 
@@ -47,5 +50,6 @@ export function createApp(deps: AppDeps): UsersApp {
         "Request bodies are strict: unknown fields are a 400.",
     },
   });
+  answerUndeclaredMethods(app);
   return app;
 }

@@ -6,7 +6,8 @@ import { startControlServer } from "../control-server.ts";
 import { Stack } from "../stack.ts";
 import { serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
 import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
-import { ensureTools } from "../tools/index.ts";
+import { createToolContext, ensureTools } from "../tools/index.ts";
+import { ensureSchemathesis } from "../tools/schemathesis.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
 
@@ -19,7 +20,7 @@ export type TestOptions = { keep: boolean; only?: string[] };
  */
 export async function test(options: TestOptions): Promise<number> {
   const started = performance.now();
-  const tools = await ensureTools();
+  const [tools, schemathesis] = await Promise.all([ensureTools(), ensureSchemathesis(createToolContext())]);
   await prepareWorkspace(tools);
   const dataDir = mkdtempSync(join(tmpdir(), "msa-board-test-"));
   const config = await testConfig(dataDir);
@@ -45,6 +46,7 @@ export async function test(options: TestOptions): Promise<number> {
     JAEGER_BIN: tools.jaeger,
     DENO_BIN: tools.deno,
     DENO_DIR: tools.denoDir,
+    SCHEMATHESIS_BIN: schemathesis,
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
   };

@@ -40,6 +40,8 @@ export function serviceSuites(tools: Tools): Suite[] {
     { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
+    // The rules every service must pass alike, against the real apps of all three on the stack's stores.
+    { name: "conformance (all services)", kind: "bun-test", cwd: at("conformance"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "gateway (real Envoy)", kind: "bun-test", cwd: at("gateway"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     {
       name: "deploy (compose + k8s validation)",
@@ -64,6 +66,16 @@ export function systemSuites(tools: Tools): Suite[] {
       command: [tools.bun, "test", ...TEST_TIMEOUT, "./src"],
       timeoutMs: 900_000,
     },
+    // Schemathesis on each service's own OpenAPI document, against its real process (after e2e: it leaves data behind).
+    ...(["users", "postings", "notices"] as const).map(
+      (service): Suite => ({
+        name: `schemathesis (${service})`,
+        kind: "check",
+        cwd: at("conformance"),
+        command: [tools.bun, "fuzz/schemathesis.ts", service],
+        timeoutMs: 300_000,
+      }),
+    ),
     {
       name: "chaos (failure isolation, deploys)",
       kind: "bun-test",

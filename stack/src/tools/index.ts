@@ -6,7 +6,11 @@ import { ensureJaeger } from "./jaeger.ts";
 import { ensurePostgres, type PostgresTools } from "./postgres.ts";
 import { ensureRedis, type RedisTools } from "./redis.ts";
 
-export { cacheDir, createToolContext } from "./context.ts";
+export { cacheDir, createToolContext, MissingToolError, type ToolContext, type Versions } from "./context.ts";
+export { ensureEnvoy } from "./envoy.ts";
+export { run, runs, which } from "./exec.ts";
+export { ensureJaeger, findGo } from "./jaeger.ts";
+export { ensurePostgres, type PostgresTools } from "./postgres.ts";
 
 export type Tools = {
   bun: string;

@@ -1,3 +1,4 @@
+export { instrumentPostgres, type PostgresTracingOptions } from "../tracing/postgres.ts";
 export { type MigrateOptions, migrateDatabase } from "./migrate.ts";
 export { pingDatabase } from "./ping.ts";
 export { createTracedDatabase, type TracedDatabase, type TracedDatabaseOptions } from "./traced-database.ts";

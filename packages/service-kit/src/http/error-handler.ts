@@ -25,7 +25,11 @@ const statusToCode: Record<number, ProblemCode> = {
  */
 export function handleErrors(logger: Logger): ErrorHandler {
   return function handleError(err, c) {
-    if (err instanceof ProblemError) return err.toResponse();
+    if (err instanceof ProblemError) {
+      // A 5xx the code chose (a store or the key set away) is an outage to see in the logs, not a bug.
+      if (err.status >= 500) logger.warn(err.detail, { code: err.code, cause: rootMessage(err.cause), path: c.req.path });
+      return err.toResponse();
+    }
     if (err instanceof HTTPException && err.status < 500) {
       const code = statusToCode[err.status] ?? "malformed-request";
       return problemResponse(code, err.message || "The request could not be processed.");
@@ -46,6 +50,13 @@ export function handleErrors(logger: Logger): ErrorHandler {
       traceId ? `An unexpected error occurred. Quote trace id ${traceId} when reporting it.` : "An unexpected error occurred.",
     );
   };
+}
+
+/** The innermost cause's message: enough to tell an outage's reason without a stack per request. */
+function rootMessage(cause: unknown): string | undefined {
+  let current = cause;
+  while (current instanceof Error && current.cause !== undefined) current = current.cause;
+  return current === undefined ? undefined : current instanceof Error ? current.message : String(current);
 }
 
 /** Connection-level failures of PostgreSQL (postgres.js) or Redis: an outage, not a bug. */

@@ -23,6 +23,16 @@ describe("jsonBody", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
   });
 
+  test("the one content-type rule: JSON and +json types with parameters, never lookalikes", async () => {
+    const send = (contentType: string) => app.request("/echo", { method: "POST", headers: { "content-type": contentType }, body: "{}" });
+    for (const ok of ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"]) {
+      expect({ ok, status: (await send(ok)).status }).toEqual({ ok, status: 200 });
+    }
+    for (const refused of ["application/json-seq", "application/jsonx", "text/json", "application/x-www-form-urlencoded"]) {
+      expect({ refused, status: (await send(refused)).status }).toEqual({ refused, status: 415 });
+    }
+  });
+
   test("a body over the bound is a 413 problem", async () => {
     const body = JSON.stringify({ a: "x".repeat(64) });
     const res = await app.request("/echo", { method: "POST", headers: { "content-type": "application/json" }, body });

@@ -4,11 +4,20 @@ import { ProblemError } from "./problem.ts";
 
 export type JsonBodyOptions = { maxBytes?: number };
 
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
 /**
- * Guards write routes: only JSON bodies, and only up to a bound, so a client learns what was
- * wrong (415/413) instead of getting a validation error about an empty object.
+ * The one JSON content-type rule: `application/json` or a `+json` type, optionally with parameters
+ * (`; charset=utf-8`). Lookalikes such as `application/json-seq` or `application/jsonx` are not JSON.
  */
-export const jsonBody = ({ maxBytes = 64 * 1024 }: JsonBodyOptions = {}): MiddlewareHandler => {
+export const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Guards write routes before they read the body: only JSON (415 otherwise) and only up to a bound
+ * (413), whether or not the client declared a Content-Length, so a client learns what was wrong
+ * instead of getting a validation error about an empty object.
+ */
+export const jsonBody = ({ maxBytes = DEFAULT_MAX_BODY_BYTES }: JsonBodyOptions = {}): MiddlewareHandler => {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
@@ -18,8 +27,7 @@ export const jsonBody = ({ maxBytes = 64 * 1024 }: JsonBodyOptions = {}): Middle
   return async function jsonBody(c, next) {
     const method = c.req.method;
     if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
-    const contentType = c.req.header("content-type") ?? "";
-    if (!/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    if (!JSON_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
       throw new ProblemError("unsupported-media-type", "Send the request body as application/json.");
     }
     return limit(c, next);

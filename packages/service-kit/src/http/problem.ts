@@ -79,11 +79,10 @@ export function problemBody(code: ProblemCode, detail: string, errors?: Validati
   };
 }
 
-export function problemResponse(
-  code: ProblemCode,
-  detail: string,
-  init: { errors?: ValidationIssue[]; headers?: HeadersInit } = {},
-): Response {
+/** Extras of a problem: validation issues, headers (a challenge, Retry-After), and the cause for the logs. */
+export type ProblemInit = { errors?: ValidationIssue[] | undefined; headers?: HeadersInit | undefined; cause?: unknown };
+
+export function problemResponse(code: ProblemCode, detail: string, init: ProblemInit = {}): Response {
   const headers = new Headers(init.headers);
   headers.set("content-type", PROBLEM_CONTENT_TYPE);
   return new Response(JSON.stringify(problemBody(code, detail, init.errors)), {
@@ -99,8 +98,8 @@ export class ProblemError extends Error {
   readonly errors: ValidationIssue[] | undefined;
   readonly headers: HeadersInit | undefined;
 
-  constructor(code: ProblemCode, detail: string, options: { errors?: ValidationIssue[]; headers?: HeadersInit } = {}) {
-    super(`${code}: ${detail}`);
+  constructor(code: ProblemCode, detail: string, options: ProblemInit = {}) {
+    super(`${code}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProblemError";
     this.code = code;
     this.detail = detail;

@@ -30,13 +30,26 @@ export type Tracing = {
   shutdown(): Promise<void>;
 };
 
+let contextInstalled = false;
+
 /**
- * Registers the global tracer provider, W3C propagation and async context once per process.
- * Disabled tracing still installs propagation, so trace ids keep flowing through logs and events.
+ * Async context (AsyncLocalStorage: Bun and Deno both have node:async_hooks) and W3C propagation,
+ * once per process. Installed even with tracing off, so an incoming trace id still reaches the logs.
  */
-export function startTracing(options: TracingOptions): Tracing {
+export function installTraceContext(): void {
+  if (contextInstalled) return;
+  contextInstalled = true;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+}
+
+/**
+ * The tracer provider of this process, registered globally (the first one wins; tests that start
+ * several keep the tracer they are handed). Disabled tracing still installs propagation, so trace
+ * ids keep flowing through logs and events.
+ */
+export function startTracing(options: TracingOptions): Tracing {
+  installTraceContext();
 
   if (options.enabled === false) {
     return { tracer: trace.getTracer(options.serviceName), flush: async () => {}, shutdown: async () => {} };

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { maxJsonBytesFor, textField } from "@msa-board/service-kit/text-fields";
 
 export const TITLE_MAX = 200;
 export const BODY_MAX = 10_000;
@@ -17,8 +18,16 @@ export const NoticeSchema = z
   })
   .openapi("Notice");
 
-const title = z.string().trim().min(1, "must not be empty").max(TITLE_MAX, `must be at most ${TITLE_MAX} characters`);
-const body = z.string().trim().min(1, "must not be empty").max(BODY_MAX, `must be at most ${BODY_MAX} characters`);
+const title = textField({ maxLength: TITLE_MAX, example: "Maintenance" });
+const body = textField({
+  maxLength: BODY_MAX,
+  multiline: true,
+  trim: true,
+  example: "The board is read-only on Sunday 02:00–03:00 UTC.",
+});
+
+/** Room for a title and a body at their longest, however their characters are escaped. */
+export const MAX_BODY_BYTES = maxJsonBytesFor(TITLE_MAX + BODY_MAX);
 
 /** Unknown fields are refused (400): a misspelt `titel` should not silently do nothing. */
 export const CreateNoticeSchema = z.strictObject({ title, body }).openapi("CreateNotice");
@@ -28,7 +37,7 @@ export const UpdateNoticeSchema = z
   .refine((patch) => patch.title !== undefined || patch.body !== undefined, {
     message: "give at least one of title, body",
   })
-  .openapi("UpdateNotice");
+  .openapi("UpdateNotice", { minProperties: 1 });
 
 export type NoticeDraft = z.infer<typeof CreateNoticeSchema>;
 export type NoticePatch = z.infer<typeof UpdateNoticeSchema>;

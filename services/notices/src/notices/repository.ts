@@ -1,7 +1,7 @@
 import type { Tracer } from "@opentelemetry/api";
 import { ErrorReply } from "redis";
-import { ProblemError } from "../http/problem.ts";
-import { withRedisSpan } from "../tracing/redis_span.ts";
+import { ProblemError } from "@msa-board/service-kit/problem";
+import { withRedisSpan } from "@msa-board/service-kit/tracing";
 import type { Notice, NoticeDraft, NoticePatch } from "./notice.ts";
 import type { NoticesRedis } from "./redis_client.ts";
 

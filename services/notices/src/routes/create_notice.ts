@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../app_types.ts";
-import { requireRole } from "../auth/require_admin.ts";
-import { jsonBody } from "../http/json_body.ts";
-import { CreateNoticeSchema, NoticeSchema } from "../notices/notice.ts";
+import { requireAuth, requireRole } from "@msa-board/service-kit/auth";
+import { jsonBody } from "@msa-board/service-kit/json-body";
+import { CreateNoticeSchema, MAX_BODY_BYTES, NoticeSchema } from "../notices/notice.ts";
 import { adminOnly, problems } from "./problem_responses.ts";
 
 export const createNoticeRoute = (deps: AppDeps) =>
@@ -11,7 +11,11 @@ export const createNoticeRoute = (deps: AppDeps) =>
     path: "/notice",
     summary: "Publish a notice (admins)",
     security: adminOnly,
-    middleware: [requireRole({ verify: deps.verifyToken }), jsonBody()] as const,
+    middleware: [
+      requireAuth({ verify: deps.verifyToken }),
+      requireRole({ role: "admin" }),
+      jsonBody({ maxBytes: MAX_BODY_BYTES }),
+    ] as const,
     request: { body: { required: true, content: { "application/json": { schema: CreateNoticeSchema } } } },
     responses: {
       201: { description: "Created", content: { "application/json": { schema: NoticeSchema } } },

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../app_types.ts";
-import { requireRole } from "../auth/require_admin.ts";
+import { requireAuth, requireRole } from "@msa-board/service-kit/auth";
 import { IdParamSchema, isNoticeId } from "../notices/notice.ts";
 import { noticeNotFound } from "./not_found.ts";
 import { adminOnly, problems } from "./problem_responses.ts";
@@ -11,7 +11,7 @@ export const deleteNoticeRoute = (deps: AppDeps) =>
     path: "/notice/{id}",
     summary: "Remove a notice (admins)",
     security: adminOnly,
-    middleware: [requireRole({ verify: deps.verifyToken })] as const,
+    middleware: [requireAuth({ verify: deps.verifyToken }), requireRole({ role: "admin" })] as const,
     request: { params: IdParamSchema },
     responses: {
       204: { description: "Deleted" },

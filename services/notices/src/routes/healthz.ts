@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../app_types.ts";
-import { PROBLEM_CONTENT_TYPE, problemBody } from "../http/problem.ts";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "@msa-board/service-kit/problem";
 import { problems } from "./problem_responses.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok"), checks: z.object({ redis: z.literal("ok") }) });

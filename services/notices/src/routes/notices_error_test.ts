@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { assertProblem } from "../test_support/assertions.ts";
+import { MAX_BODY_BYTES } from "../notices/notice.ts";
 import { createNotice, startHarness } from "../test_support/harness.ts";
 import { keysUnder } from "../test_support/redis.ts";
 
@@ -20,10 +21,15 @@ Deno.test("PATCH and DELETE of an unknown id: 404 problem, nothing written", asy
   assert.deepEqual(await keysUnder(h.redis, h.keyPrefix), []);
 });
 
-Deno.test("unknown routes and methods: 404 problem", async () => {
+Deno.test("unknown routes: 404 problem; undeclared methods: 405 problem with Allow", async () => {
   await using h = await startHarness();
   assertProblem(await h.request("GET", "/notices"), 404, "not-found");
-  assertProblem(await h.request("PUT", "/notice"), 404, "not-found");
+  const put = await h.request("PUT", "/notice");
+  assertProblem(put, 405, "method-not-allowed");
+  assert.equal(put.headers.get("allow"), "GET, HEAD, POST");
+  const post = await h.request("POST", "/notice/some-id");
+  assertProblem(post, 405, "method-not-allowed");
+  assert.equal(post.headers.get("allow"), "DELETE, GET, HEAD, PATCH");
 });
 
 const badBodies: [string, unknown, string][] = [
@@ -116,10 +122,10 @@ Deno.test("a body that is not JSON: 415 problem", async () => {
   assert.equal(charset.status, 201);
 });
 
-Deno.test("a body over 64 KiB: 413 problem, with or without Content-Length", async () => {
+Deno.test("a body over the bound (room for the longest notice, however escaped): 413 problem, with or without Content-Length", async () => {
   await using h = await startHarness();
   const token = await h.adminToken();
-  const big = JSON.stringify({ title: "t", body: "b".repeat(70 * 1024) });
+  const big = JSON.stringify({ title: "t", body: "b".repeat(MAX_BODY_BYTES) });
   const declared = await h.request("POST", "/notice", {
     token,
     body: big,

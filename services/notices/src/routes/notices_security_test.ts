@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { createRemoteJWKSet } from "jose";
-import { remoteKeySet } from "../auth/token_verifier.ts";
+import { remoteKeySet } from "@msa-board/service-kit/auth";
+import { createTestTokens } from "@msa-board/service-kit/test-support/tokens";
 import { assertProblem } from "../test_support/assertions.ts";
-import { createNotice, type Harness, startHarness } from "../test_support/harness.ts";
+import { AUDIENCE, createNotice, type Harness, ISSUER, startHarness } from "../test_support/harness.ts";
+import { serveJwks } from "../test_support/jwks_server.ts";
 import { keysUnder } from "../test_support/redis.ts";
-import { forgedTokens, jwksOf, makeSigningKey, serveJwks, signToken } from "../test_support/tokens.ts";
+
+const adminClaims = { sub: "mallory", role: "admin", name: "Mallory" };
 
 type Auth = { token?: string; headers?: Record<string, string> };
 type WriteRoute = { name: string; send: (h: Harness, auth: Auth, id: string) => ReturnType<Harness["request"]> };
@@ -42,15 +44,16 @@ for (const route of writeRoutes) {
     });
     for (const authorization of ["Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer a b", "token abc"]) {
       await t.step(`Authorization: ${authorization}`, async () => {
-        assertProblem(await route.send(h, { headers: { authorization } }, seeded.id), 401, "unauthorized");
+        const res = await route.send(h, { headers: { authorization } }, seeded.id);
+        assertProblem(res, 401, "unauthorized");
+        assert.equal(res.headers.get("www-authenticate"), 'Bearer error="invalid_request"');
       });
     }
-    for (const { name, token, why } of await forgedTokens(h.signingKey)) {
+    for (const [name, token] of Object.entries(await h.tokens.forged(adminClaims))) {
       await t.step(name, async () => {
         const res = await route.send(h, { token }, seeded.id);
         assertProblem(res, 401, "unauthorized");
-        assert.match(res.body.detail, why);
-        assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer/);
+        assert.match(res.headers.get("www-authenticate") ?? "", /^Bearer( error="invalid_(token|request)")?$/);
       });
     }
     await assertUntouched(h, seeded);
@@ -91,42 +94,44 @@ Deno.test("tokens and Authorization headers never reach the logs", async () => {
 });
 
 Deno.test("remote JWKS (a real HTTP server): verifies, refetches on an unknown kid, 503 when it is down", async (t) => {
-  const first = await makeSigningKey();
-  await using jwks = serveJwks(jwksOf(first));
+  const first = await createTestTokens({ issuer: ISSUER, audience: AUDIENCE });
+  await using jwks = serveJwks(first.jwks);
   await using h = await startHarness({ keys: remoteKeySet(jwks.url, { cooldownMs: 0, timeoutMs: 1_000 }) });
+  const post = (token: string, title = "t") => h.request("POST", "/notice", { token, json: { title, body: "b" } });
 
   await t.step("a token signed by a published key is accepted; the key set is cached", async () => {
-    const token = await signToken(first);
-    assert.equal((await h.request("POST", "/notice", { token, json: { title: "a", body: "b" } })).status, 201);
-    assert.equal((await h.request("POST", "/notice", { token, json: { title: "c", body: "d" } })).status, 201);
+    const token = await first.sign(adminClaims);
+    assert.equal((await post(token, "a")).status, 201);
+    assert.equal((await post(token, "c")).status, 201);
     assert.equal(jwks.fetches(), 1);
   });
 
   await t.step("after a key rotation, the new kid triggers a refetch and works without a restart", async () => {
-    const rotated = await makeSigningKey();
-    jwks.setKeys(jwksOf(first, rotated));
-    const res = await h.request("POST", "/notice", {
-      token: await signToken(rotated),
-      json: { title: "e", body: "f" },
-    });
-    assert.equal(res.status, 201);
+    const rotated = await createTestTokens({ issuer: ISSUER, audience: AUDIENCE });
+    jwks.setKeys({ keys: [...first.jwks.keys, ...rotated.jwks.keys] });
+    assert.equal((await post(await rotated.sign(adminClaims), "e")).status, 201);
     assert.equal(jwks.fetches(), 2);
   });
 
   await t.step("forged tokens are refused against the remote key set too", async () => {
-    for (const { name, token } of await forgedTokens(first)) {
-      const res = await h.request("POST", "/notice", { token, json: { title: "x", body: "y" } });
+    for (const [name, token] of Object.entries(await first.forged(adminClaims))) {
+      const res = await post(token, "x");
       assert.equal(res.status, 401, `${name}: ${res.text}`);
     }
   });
 
-  await t.step("the key set cannot be fetched: 503 problem (the token may be fine), not 401 or 500", async () => {
-    await using down = serveJwks(jwksOf(first));
-    down.setDown(true);
-    await using h2 = await startHarness({
-      keys: createRemoteJWKSet(new URL(down.url), { cooldownDuration: 0, timeoutDuration: 1_000 }),
-    });
-    const res = await h2.request("POST", "/notice", { token: await signToken(first), json: { title: "x", body: "y" } });
-    assertProblem(res, 503, "unavailable");
-  });
+  await t.step(
+    "the key set cannot be fetched: 503 problem with Retry-After (the token may be fine), not 401 or 500",
+    async () => {
+      await using down = serveJwks(first.jwks);
+      down.setDown(true);
+      await using h2 = await startHarness({ keys: remoteKeySet(down.url, { cooldownMs: 0, timeoutMs: 1_000 }) });
+      const res = await h2.request("POST", "/notice", {
+        token: await first.sign(adminClaims),
+        json: { title: "x", body: "y" },
+      });
+      assertProblem(res, 503, "unavailable");
+      assert.equal(res.headers.get("retry-after"), "5");
+    },
+  );
 });

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps } from "../app_types.ts";
-import { requireRole } from "../auth/require_admin.ts";
-import { jsonBody } from "../http/json_body.ts";
-import { IdParamSchema, isNoticeId, NoticeSchema, UpdateNoticeSchema } from "../notices/notice.ts";
+import { requireAuth, requireRole } from "@msa-board/service-kit/auth";
+import { jsonBody } from "@msa-board/service-kit/json-body";
+import { IdParamSchema, isNoticeId, MAX_BODY_BYTES, NoticeSchema, UpdateNoticeSchema } from "../notices/notice.ts";
 import { noticeNotFound } from "./not_found.ts";
 import { adminOnly, problems } from "./problem_responses.ts";
 
@@ -12,7 +12,11 @@ export const updateNoticeRoute = (deps: AppDeps) =>
     path: "/notice/{id}",
     summary: "Change a notice's title and/or body (admins)",
     security: adminOnly,
-    middleware: [requireRole({ verify: deps.verifyToken }), jsonBody()] as const,
+    middleware: [
+      requireAuth({ verify: deps.verifyToken }),
+      requireRole({ role: "admin" }),
+      jsonBody({ maxBytes: MAX_BODY_BYTES }),
+    ] as const,
     request: {
       params: IdParamSchema,
       body: { required: true, content: { "application/json": { schema: UpdateNoticeSchema } } },

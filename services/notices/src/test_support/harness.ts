@@ -1,14 +1,17 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
+import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { createLogger } from "@msa-board/service-kit/logger";
+import { createTestTokens, type TokenClaims } from "@msa-board/service-kit/test-support/tokens";
+import { startTracing } from "@msa-board/service-kit/tracing";
+import type { JWTVerifyGetKey } from "jose";
 import { type AppDeps, createApp } from "../app.ts";
-import { createTokenVerifier } from "../auth/token_verifier.ts";
-import { createLogger } from "../logger.ts";
 import type { NoticesRedis } from "../notices/redis_client.ts";
 import { type NoticesRepository, redisNoticesRepository } from "../notices/repository.ts";
-import { startTracing } from "../tracing/tracing.ts";
 import { connectTestRedis, deleteKeysUnder, uniqueKeyPrefix } from "./redis.ts";
-import { AUDIENCE, ISSUER, jwksOf, makeSigningKey, type SigningKey, signToken, type TokenOptions } from "./tokens.ts";
+
+export const ISSUER = "msa-board";
+export const AUDIENCE = "msa-board";
 
 export type LogRecord = { level: string; msg: string; traceId?: string; [key: string]: unknown };
 
@@ -41,7 +44,7 @@ export type TestResponse = { status: number; headers: Headers; body: any; text: 
 export async function startHarness(options: HarnessOptions = {}) {
   const redis = options.redis ?? await connectTestRedis();
   const keyPrefix = uniqueKeyPrefix();
-  const signingKey: SigningKey = await makeSigningKey();
+  const tokens = await createTestTokens({ issuer: ISSUER, audience: AUDIENCE });
   const exporter = new InMemorySpanExporter();
   const tracing = startTracing({ serviceName: "notices", exporter, enabled: options.tracing ?? true });
   const logs: LogRecord[] = [];
@@ -50,7 +53,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const deps: AppDeps = {
     notices: options.wrapRepository ? options.wrapRepository(repository) : repository,
     verifyToken: createTokenVerifier({
-      keys: options.keys ?? createLocalJWKSet(jwksOf(signingKey)),
+      keys: options.keys ?? tokens.keys,
       issuer: ISSUER,
       audience: AUDIENCE,
     }),
@@ -83,12 +86,14 @@ export async function startHarness(options: HarnessOptions = {}) {
     redis,
     keyPrefix,
     repository,
-    signingKey,
+    tokens,
     exporter,
     logs,
     request,
-    adminToken: (opts: TokenOptions = {}) => signToken(signingKey, { role: "admin", ...opts }),
-    userToken: (opts: TokenOptions = {}) => signToken(signingKey, { role: "user", name: "Test User", ...opts }),
+    adminToken: (claims: Partial<TokenClaims> = {}) =>
+      tokens.sign({ sub: crypto.randomUUID(), role: "admin", name: "Test Admin", ...claims }),
+    userToken: (claims: Partial<TokenClaims> = {}) =>
+      tokens.sign({ sub: crypto.randomUUID(), role: "user", name: "Test User", ...claims }),
     spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
     async [Symbol.asyncDispose]() {
       await tracing.shutdown();

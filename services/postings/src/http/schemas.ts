@@ -1,36 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { jsonContent, ProblemSchema, problem } from "@msa-board/service-kit/openapi";
+import { maxJsonBytesFor, textField } from "@msa-board/service-kit/text-fields";
 
 export { jsonContent, ProblemSchema, problem };
 
-/** Control characters other than tab, newline and carriage return (PostgreSQL refuses NUL outright). */
-function hasControlCharacters(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
-  }
-  return false;
-}
-
-/** Titles: one line, trimmed, 1–200 characters. */
-export const titleField = z
-  .string()
-  .trim()
-  .min(1, "Must not be empty")
-  .max(200, "Must be at most 200 characters")
-  .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters")
-  .openapi({ minLength: 1, maxLength: 200, example: "Bike for sale" });
+/** Titles: one line, 1–200 characters, trimmed, no control characters. */
+export const titleField = textField({ maxLength: 200, example: "Bike for sale" });
 
 /** Bodies: taken as written (leading indentation can matter), 1–20000 characters, not blank. */
-export const bodyField = z
-  .string()
-  .max(20_000, "Must be at most 20000 characters")
-  .refine((s) => s.trim().length > 0, "Must not be blank")
-  .refine((s) => !hasControlCharacters(s), "Must not contain control characters other than tab and newline")
-  .openapi({ minLength: 1, maxLength: 20_000, example: "Blue, 54 cm frame, barely used." });
+export const bodyField = textField({ maxLength: 20_000, multiline: true, trim: false, example: "Blue, 54 cm frame, barely used." });
 
-/** Room for 20000 characters even when each is sent as a \uXXXX escape, and a title. */
-export const MAX_BODY_BYTES = 128 * 1024;
+/** Room for a title and a body at their longest, even when every character is sent as \uXXXX escapes. */
+export const MAX_BODY_BYTES = maxJsonBytesFor(200 + 20_000);
 
 export const PostingSchema = z
   .object({
@@ -46,7 +27,7 @@ export const PostingSchema = z
 
 export const bodyProblems = {
   400: problem("Malformed JSON or invalid fields (`errors` lists each one; unknown fields are refused)"),
-  413: problem("Body larger than 128 KiB"),
+  413: problem(`Body larger than ${MAX_BODY_BYTES / 1024} KiB`),
   415: problem("Body is not application/json"),
 } as const;
 

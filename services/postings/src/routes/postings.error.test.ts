@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MAX_BODY_BYTES } from "../http/schemas.ts";
 import { createHarness, type Harness, type TestResponse, type TestUser } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
 
@@ -86,8 +87,8 @@ describe("POST /postings refuses bad input with clear problems", () => {
     expectProblem(await h.call("POST", "/postings", { token: author.token, body: '{"title":"t","body":"b"}' }), 415);
   });
 
-  test("413: a body over 128 KiB", async () => {
-    const res = await h.call("POST", "/postings", { token: author.token, json: { title: "big", body: "x".repeat(200 * 1024) } });
+  test("413: a body over the bound (room for the longest posting, however escaped)", async () => {
+    const res = await h.call("POST", "/postings", { token: author.token, json: { title: "big", body: "x".repeat(MAX_BODY_BYTES) } });
     expectProblem(res, 413, "payload-too-large");
   });
 
@@ -115,7 +116,7 @@ describe("PATCH /postings/{id} refuses bad input", () => {
     const path = `/postings/${postingId}`;
     expectProblem(await h.call("PATCH", path, { token: author.token, body: "{", headers: { "content-type": "application/json" } }), 400);
     expectProblem(await h.call("PATCH", path, { token: author.token, body: "x", headers: { "content-type": "text/plain" } }), 415);
-    expectProblem(await h.call("PATCH", path, { token: author.token, json: { body: "x".repeat(200 * 1024) } }), 413);
+    expectProblem(await h.call("PATCH", path, { token: author.token, json: { body: "x".repeat(MAX_BODY_BYTES) } }), 413);
   });
 
   test("nothing was changed by the refused requests", async () => {
@@ -145,10 +146,14 @@ describe("unknown and impossible ids are 404 problems, never 500", () => {
     for (const id of impossible) expectProblem(await h.call("DELETE", `/postings/${encodeURIComponent(id)}`, { token: author.token }), 404);
   });
 
-  test("routes that do not exist", async () => {
+  test("routes that do not exist: 404; methods a route does not declare: 405 with Allow", async () => {
     expectProblem(await h.call("GET", "/nope"), 404, "not-found");
-    expectProblem(await h.call("DELETE", "/postings"), 404);
-    expectProblem(await h.call("PUT", `/postings/${postingId}`, { token: author.token, json: { title: "t", body: "b" } }), 404);
     expectProblem(await h.call("GET", `/postings/${postingId}/extra`), 404);
+    const remove = await h.call("DELETE", "/postings");
+    expectProblem(remove, 405, "method-not-allowed");
+    expect(remove.headers.get("allow")).toBe("GET, HEAD, POST");
+    const put = await h.call("PUT", `/postings/${postingId}`, { token: author.token, json: { title: "t", body: "b" } });
+    expectProblem(put, 405, "method-not-allowed");
+    expect(put.headers.get("allow")).toBe("DELETE, GET, HEAD, PATCH");
   });
 });

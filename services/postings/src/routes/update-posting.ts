@@ -21,7 +21,7 @@ import { PostingsRepository } from "../postings/postings-repository.ts";
 const UpdatePostingSchema = z
   .strictObject({ title: titleField.optional(), body: bodyField.optional() })
   .refine((b) => b.title !== undefined || b.body !== undefined, { message: "Send at least one of title, body" })
-  .openapi("PostingChanges");
+  .openapi("PostingChanges", { minProperties: 1 });
 
 export function registerUpdatePosting(app: PostingsApp, deps: AppDeps): void {
   const route = createRoute({

@@ -1,28 +1,32 @@
 import { z } from "@hono/zod-openapi";
 import { jsonContent, ProblemSchema, problem } from "@msa-board/service-kit/openapi";
+import { codePoints, documentedPattern, textField } from "@msa-board/service-kit/text-fields";
 
 export { jsonContent, ProblemSchema, problem };
 
-/** Emails: trimmed, lower-cased, at most 254 characters (RFC 5321), then checked for shape. */
+/**
+ * Emails: at most 254 characters (RFC 5321), `local@domain.tld` in plain ASCII with optional spaces
+ * or tabs around it (the pattern the document states), then trimmed and lower-cased.
+ */
+const EMAIL_PATTERN = "^[ \\t]*[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}[ \\t]*$";
+const emailShape = documentedPattern(EMAIL_PATTERN);
 export const emailField = z
   .string()
+  .max(254)
+  .refine((s) => emailShape.test(s), "Invalid email address")
   .trim()
   .toLowerCase()
-  .max(254)
-  .check(z.email({ message: "Invalid email address" }))
-  .openapi({ format: "email", maxLength: 254, example: "ada@example.com" });
+  .openapi({ maxLength: 254, pattern: EMAIL_PATTERN, example: "ada@example.com" });
 
 /** Display names: trimmed, 1–100 characters, no control characters (newlines, NULs…). */
-export const nameField = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\p{Cc}]*$/u, "Must not contain control characters")
-  .openapi({ minLength: 1, maxLength: 100, example: "Ada Lovelace" });
+export const nameField = textField({ maxLength: 100, example: "Ada Lovelace" });
 
 /** Passwords: 8–128 characters, taken as given (not trimmed), NFC-normalised before hashing. */
-export const newPasswordField = z.string().min(8).max(128).openapi({ minLength: 8, maxLength: 128, format: "password" });
+export const newPasswordField = z
+  .string()
+  .refine((s) => codePoints(s) >= 8, "Must be at least 8 characters")
+  .refine((s) => codePoints(s) <= 128, "Must be at most 128 characters")
+  .openapi({ minLength: 8, maxLength: 128, format: "password" });
 
 export const UserSchema = z
   .object({

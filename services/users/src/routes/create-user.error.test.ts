@@ -94,8 +94,11 @@ describe("POST /users errors", () => {
     expect(rows[0]?.n).toBe(0);
   });
 
-  test("unknown routes and methods are 404 problems", async () => {
-    expectProblem(await h.call("GET", "/users"), 404, "not-found");
-    expectProblem(await h.call("PUT", "/user", { json: {} }), 404, "not-found");
+  test("unknown routes are 404 problems; undeclared methods 405 with Allow", async () => {
+    expectProblem(await h.call("GET", "/nowhere"), 404, "not-found");
+    const list = await h.call("GET", "/users");
+    expectProblem(list, 405, "method-not-allowed");
+    expect(list.headers.get("allow")).toBe("POST");
+    expectProblem(await h.call("PUT", "/user", { json: {} }), 405, "method-not-allowed");
   });
 });

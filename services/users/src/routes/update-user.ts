@@ -13,7 +13,7 @@ const UpdateUserSchema = z
   .refine((body) => body.name !== undefined || body.password !== undefined, {
     message: "Send at least one of name, password",
   })
-  .openapi("UpdateUser");
+  .openapi("UpdateUser", { minProperties: 1 });
 
 export function registerUpdateUser(app: UsersApp, deps: AppDeps): void {
   const route = createRoute({

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import deployVersions from "../../../deploy/versions.json";
-import versions from "../../versions.json";
-import { MissingToolError, type ToolContext } from "./context.ts";
-import { ensureComposeCli, ensureKubernetesValidate, ensureKustomize } from "./deploy-tools.ts";
+import { MissingToolError, type ToolContext } from "@msa-board/stack/tools";
+import versions from "@msa-board/stack/versions.json";
+import { ensureComposeCli, ensureKubernetesValidate, ensureKustomize } from "../src/tools.ts";
+import deployVersions from "../versions.json";
 
 let cacheDir: string;
 let steps: string[];

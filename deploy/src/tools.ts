@@ -1,9 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import deployVersionsFile from "../../../deploy/versions.json";
-import { MissingToolError, type ToolContext } from "./context.ts";
-import { run, runs } from "./exec.ts";
-import { findGo } from "./jaeger.ts";
+import { findGo, MissingToolError, run, runs, type ToolContext } from "@msa-board/stack/tools";
+import deployVersionsFile from "../versions.json";
 
 /**
  * The real validators of deploy/ (compose.yaml, deploy/k8s), installed on first use and cached per
