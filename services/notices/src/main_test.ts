@@ -37,8 +37,17 @@ async function startService(env: Record<string, string>): Promise<Started> {
   const { child, lines } = spawnService({ PORT: "0", REDIS_URL: testRedisUrl(), ...env });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const listening = lines.map(tryJson).find((l) => l?.msg === "listening");
-    if (listening) return { child, lines, url: String(listening.url), output: () => lines.join("\n") };
+    // Serving starts before Redis is connected (503s until then): wait for both, so a test's first request is served.
+    const records = lines.map(tryJson);
+    const listening = records.find((l) => l?.msg === "listening");
+    if (listening && records.some((l) => l?.msg === "redis ready")) {
+      return {
+        child,
+        lines,
+        url: String(listening.url),
+        output: () => lines.join("\n"),
+      };
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill("SIGKILL");
