@@ -34,7 +34,7 @@ const tracing = startTracing({
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
-const redis = createNoticesRedis(config.REDIS_URL);
+const redis = createNoticesRedis(config.REDIS_URL, logger);
 let lastRedisWarning = 0;
 redis.on("error", (err: Error) => {
   // While Redis is away every reconnect attempt errors; one line per 5 s is enough.

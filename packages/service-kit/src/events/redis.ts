@@ -1,21 +1,13 @@
 import { createClient } from "redis";
 import type { Logger } from "../logger.ts";
+import { type RedisConnectionTiming, resilientRedisOptions, restartHungConnectAttempts } from "../redis-connection.ts";
 import { withDeadline } from "./deadline.ts";
 
 export type EventsRedis = ReturnType<typeof newClient>;
 
-export type EventsRedisOptions = {
+export type EventsRedisOptions = RedisConnectionTiming & {
   /** How the connection is named in logs ("events Redis", "events Redis (consumer)"). */
   name?: string;
-  /**
-   * A connection that receives nothing for this long is dropped and opened afresh (node-redis's
-   * `socketTimeout`). PINGs every `pingIntervalMs` keep a healthy idle connection talking, so only a
-   * silent one — a peer stopped, a stalled network, a socket left half-open by a restart — trips it.
-   * A connection that carries blocking reads needs more than the longest BLOCK.
-   */
-  silenceTimeoutMs?: number;
-  pingIntervalMs?: number;
-  connectTimeoutMs?: number;
 };
 
 /**
@@ -48,53 +40,8 @@ export function createEventsRedis(url: string, logger: Logger, options: EventsRe
   return client;
 }
 
-/**
- * node-redis (6.3 on Bun) can still hang in a connection attempt: when the server accepts and drops
- * the connection at once, Bun reports the close before node-redis has attached its listeners (it
- * awaits the 'connect' event first), so the handshake waits forever on a dead socket — open, never
- * ready, never retrying, and no socket timeout fires on a closed socket. The client's own bounds
- * cannot see it; this watch can: an attempt with no lifecycle event for `stuckAfterMs` is abandoned
- * and started over. (Reproduced by event-consumer.stall.test.ts through a proxy that does exactly that.)
- */
-function restartHungConnectAttempts(client: EventsRedis, logger: Logger, name: string, stuckAfterMs: number): void {
-  let lastEventAt = Date.now();
-  let restarting = false;
-  const seen = () => {
-    lastEventAt = Date.now();
-  };
-  for (const event of ["connect", "ready", "error", "reconnecting"]) client.on(event, seen);
-  const timer = setInterval(
-    () => {
-      if (restarting) return;
-      if (!client.isOpen) return void clearInterval(timer); // closed on purpose
-      if (client.isReady || Date.now() - lastEventAt < stuckAfterMs) return;
-      restarting = true;
-      logger.warn(`${name}: a connection attempt hung for ${stuckAfterMs} ms; starting over`);
-      client.destroy();
-      // One macrotask later: the abandoned attempt has seen the close and ended, so only one runs.
-      setTimeout(() => {
-        restarting = false;
-        seen();
-        client.connect().catch(() => {});
-      }, 10);
-    },
-    Math.min(1_000, stuckAfterMs),
-  );
-  timer.unref?.();
-}
-
-function newClient(url: string, o: Required<Omit<EventsRedisOptions, "name">>) {
-  return createClient({
-    url,
-    RESP: 2,
-    disableOfflineQueue: true,
-    pingInterval: o.pingIntervalMs,
-    socket: {
-      connectTimeout: o.connectTimeoutMs,
-      socketTimeout: o.silenceTimeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
-    },
-  });
+function newClient(url: string, timing: RedisConnectionTiming) {
+  return createClient({ url, ...resilientRedisOptions(timing) });
 }
 
 /** Closes a client whatever state it is in (connected, reconnecting or never connected). */

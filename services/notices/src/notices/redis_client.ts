@@ -1,3 +1,5 @@
+import type { Logger } from "@msa-board/service-kit/logger";
+import { resilientRedisOptions, restartHungConnectAttempts } from "@msa-board/service-kit/redis-connection";
 import { type CommandParser, createClient, defineScript } from "redis";
 import { CREATE_NOTICE, DELETE_NOTICE, LIST_NOTICES, UPDATE_NOTICE } from "./scripts.ts";
 
@@ -44,21 +46,23 @@ const scripts = {
 export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
 
 /**
- * A node-redis client for the notices store. Commands fail fast while disconnected (503 rather
- * than a request hanging in an offline queue); it reconnects in the background with backoff.
- * Not connected yet: call `connect()`.
+ * A node-redis client for the notices store, with the kit's resilient options: commands fail fast
+ * while disconnected (503 rather than a request hanging in an offline queue), a silent connection is
+ * dropped and reopened, and it reconnects in the background with backoff. With a logger, a connection
+ * attempt that hangs (a node-redis race) is started over. Not connected yet: call `connect()`.
  */
-export function createNoticesRedis(url: string) {
-  return createClient({
+export function createNoticesRedis(url: string, logger?: Logger) {
+  const timing = { silenceTimeoutMs: 5_000, connectTimeoutMs: 2_000 };
+  const client = createClient({
     url,
     scripts,
-    disableOfflineQueue: true,
     commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
-    socket: {
-      connectTimeout: 2_000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000),
-    },
+    ...resilientRedisOptions(timing),
   });
+  if (logger) {
+    restartHungConnectAttempts(client, logger, "notices Redis", timing.connectTimeoutMs + timing.silenceTimeoutMs);
+  }
+  return client;
 }
 
 export type NoticesRedis = ReturnType<typeof createNoticesRedis>;
