@@ -7,11 +7,17 @@ import { testConfig } from "@msa-board/stack/config";
 import { scaleService } from "@msa-board/stack/rollouts";
 import { ensureTools, type Tools } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
+import { comparisonOf } from "./compare/report.ts";
 import { type EventsResult, measureEvents } from "./events.ts";
 import { constantRate, type LoadResult, type RequestSpec, saturate } from "./load-generator.ts";
 import { seedPostings } from "./seed.ts";
 
 type Row = { scenario: string; baseline: LoadResult; variant: LoadResult; ratio: number; ratioOf: string; ideal: string };
+
+if (process.argv[2] === "compare") {
+  const { runCompare } = await import("./compare/run.ts");
+  process.exit(await runCompare(process.argv.slice(3)));
+}
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
@@ -181,7 +187,9 @@ async function main(): Promise<number> {
 
   const table = `${renderTable(rows)}\n\n${renderEvents(events as EventsResult)}`;
   console.log(`\n${table}`);
-  writeFileSync(args.out as string, renderResults(table));
+  // The comparison section (npm run bench -- compare) is another command's: keep it.
+  const comparison = comparisonOf(args.out as string);
+  writeFileSync(args.out as string, `${renderResults(table)}${comparison ? `\n${comparison}\n` : ""}`);
   console.log(`\nwritten to ${args.out}`);
   return 0;
 }

@@ -1,17 +1,19 @@
 import { parseArgs } from "node:util";
 import { start } from "./commands/start.ts";
 import { test } from "./commands/test.ts";
+import { parseShape } from "./shapes.ts";
 import { ensureTools } from "./tools/index.ts";
 
 const usage = `msa-board stack tool
 
   npm start [-- --wipe] [--data-dir DIR] [--quiet]   the native stack in the foreground (Ctrl-C stops it)
+  npm start -- --shape monolith                      the same modules as one Bun process (one database)
   npm test  [-- --only NAME] [--keep]                 every suite against a throw-away stack
   npm run trace -- <trace-id> | --last <service>      print a trace from Jaeger as a tree
   npm run bench                                       constant-rate benchmarks (bench/RESULTS.md)
   npm run stack -- status                             the running stack's processes
-  npm run stack -- roll <service>                     rolling deploy of one service, zero downtime
-  npm run stack -- scale <service> <n>                run N instances of one service
+  npm run stack -- roll <service>                     rolling deploy of one service (or the monolith), zero downtime
+  npm run stack -- scale <service> <n>                run N instances of one service (or the monolith)
   npm run stack -- kill <process>                     SIGKILL one process (the supervisor restarts it)
   npm run stack -- tools                              install/check every tool and print where it is
   npm run bun -- <args>  /  npm run deno -- <args>    the pinned Bun / Deno, run in the folder you are in
@@ -25,9 +27,19 @@ async function main(argv: string[]): Promise<number> {
     case "start": {
       const { values } = parseArgs({
         args: rest,
-        options: { wipe: { type: "boolean", default: false }, "data-dir": { type: "string" }, quiet: { type: "boolean", default: false } },
+        options: {
+          wipe: { type: "boolean", default: false },
+          "data-dir": { type: "string" },
+          quiet: { type: "boolean", default: false },
+          shape: { type: "string" },
+        },
       });
-      return start({ wipe: values.wipe ?? false, dataDir: values["data-dir"], quiet: values.quiet ?? false });
+      return start({
+        wipe: values.wipe ?? false,
+        dataDir: values["data-dir"],
+        quiet: values.quiet ?? false,
+        shape: parseShape(values.shape),
+      });
     }
     case "test": {
       const { values } = parseArgs({

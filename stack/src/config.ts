@@ -1,11 +1,14 @@
 import { join, resolve } from "node:path";
 import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
+import type { Shape, UnitName } from "./shapes.ts";
 
 export type StackMode = "dev" | "test";
 export type ServiceName = "users" | "postings" | "notices";
 
 export type StackConfig = {
   mode: StackMode;
+  /** Microservices (a process per module) or the monolith (one process hosting them all). */
+  shape: Shape;
   root: string;
   /** Everything that persists: databases, Redis AOF, Jaeger's Badger store. */
   dataDir: string;
@@ -14,7 +17,7 @@ export type StackConfig = {
   /** Generated configs (Envoy, EDS files) and `stack.json`, rewritten every start. */
   runDir: string;
   ports: Ports;
-  replicas: Record<ServiceName, number>;
+  replicas: Record<UnitName, number>;
   admin: { email: string; password: string };
   postgresSuperuserPassword: string;
   tracing: boolean;
@@ -27,7 +30,7 @@ export const repoRoot = resolve(import.meta.dir, "..", "..");
 /** Documented development defaults; `npm test` makes up its own. Never use these in production. */
 export const DEV_ADMIN = { email: "admin@msa-board.local", password: "admin-password-change-me" };
 
-function replicasFromEnv(env: Record<string, string | undefined>): Record<ServiceName, number> {
+function replicasFromEnv(env: Record<string, string | undefined>): Record<UnitName, number> {
   const read = (name: string) => {
     const raw = env[name];
     if (raw === undefined) return 1;
@@ -35,14 +38,20 @@ function replicasFromEnv(env: Record<string, string | undefined>): Record<Servic
     if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`${name}=${raw}: give a whole number from 1 to 8`);
     return n;
   };
-  return { users: read("USERS_REPLICAS"), postings: read("POSTINGS_REPLICAS"), notices: read("NOTICES_REPLICAS") };
+  return {
+    users: read("USERS_REPLICAS"),
+    postings: read("POSTINGS_REPLICAS"),
+    notices: read("NOTICES_REPLICAS"),
+    monolith: read("MONOLITH_REPLICAS"),
+  };
 }
 
-export function devConfig(options: { dataDir?: string; env?: Record<string, string | undefined> } = {}): StackConfig {
+export function devConfig(options: { dataDir?: string; env?: Record<string, string | undefined>; shape?: Shape } = {}): StackConfig {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir ?? env.MSA_BOARD_DATA ?? join(repoRoot, ".data"));
   return {
     mode: "dev",
+    shape: options.shape ?? "microservices",
     root: repoRoot,
     dataDir,
     logDir: join(dataDir, "logs"),
@@ -57,9 +66,14 @@ export function devConfig(options: { dataDir?: string; env?: Record<string, stri
 }
 
 /** A throw-away stack on free ports in a temporary folder, so tests run beside `npm start`. */
-export async function testConfig(dataDir: string, env: Record<string, string | undefined> = process.env): Promise<StackConfig> {
+export async function testConfig(
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env,
+  shape: Shape = "microservices",
+): Promise<StackConfig> {
   return {
     mode: "test",
+    shape,
     root: repoRoot,
     dataDir,
     logDir: join(dataDir, "logs"),

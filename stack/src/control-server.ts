@@ -1,4 +1,4 @@
-import type { ServiceName } from "./config.ts";
+import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
 
 /**
@@ -28,8 +28,10 @@ export function startControlServer(stack: Stack, port: number) {
         return Response.json({ name: process.name, state: process.state, pid: process.pid });
       }
       if (request.method === "POST" && parts[0] === "services" && (parts[2] === "roll" || parts[2] === "scale")) {
-        const service = parts[1] as ServiceName;
-        if (!["users", "postings", "notices"].includes(service)) return Response.json({ error: "no such service" }, { status: 404 });
+        const service = parts[1] as UnitName;
+        if (!stack.units.some((u) => u.name === service)) {
+          return Response.json({ error: `no such service in the ${stack.config.shape} shape` }, { status: 404 });
+        }
         const { rollService, scaleService } = await import("./deploy.ts");
         try {
           if (parts[2] === "roll") return Response.json(await rollService(stack, service));

@@ -1,18 +1,18 @@
-import type { ServiceName } from "./config.ts";
+import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
 
 /** How long Envoy needs to see an EDS change and finish requests already sent to a host. */
 const DRAIN_MS = 2_000;
 
-export type DeployReport = { service: ServiceName; before: string[]; after: string[]; ms: number };
+export type DeployReport = { service: UnitName; before: string[]; after: string[]; ms: number };
 
-const names = (stack: Stack, service: ServiceName) => stack.instances[service].map((i) => i.name);
+const names = (stack: Stack, service: UnitName) => stack.instancesOf(service).map((i) => i.name);
 
 /**
  * Rolling deploy, one instance at a time: start the new one and wait until healthy, add it to the
  * gateway, take the old one out of the gateway, let in-flight requests drain, then SIGTERM it.
  */
-export async function rollService(stack: Stack, service: ServiceName): Promise<DeployReport> {
+export async function rollService(stack: Stack, service: UnitName): Promise<DeployReport> {
   const started = performance.now();
   const before = names(stack, service);
   for (const oldName of before) {
@@ -24,11 +24,11 @@ export async function rollService(stack: Stack, service: ServiceName): Promise<D
       stack.removeServiceInstance(service, fresh.name);
       throw new Error(`roll of ${service} aborted: new instance ${fresh.name} did not become healthy (${(err as Error).message})`);
     }
-    stack.writeEndpoints(service);
+    stack.writeEndpointsOf(service);
     await Bun.sleep(DRAIN_MS);
     const old = stack.processes.get(oldName);
     stack.removeServiceInstance(service, oldName);
-    stack.writeEndpoints(service);
+    stack.writeEndpointsOf(service);
     await Bun.sleep(DRAIN_MS);
     await old?.stop();
   }
@@ -37,21 +37,21 @@ export async function rollService(stack: Stack, service: ServiceName): Promise<D
 }
 
 /** Scale one service to N instances behind the gateway; the others are untouched. */
-export async function scaleService(stack: Stack, service: ServiceName, replicas: number): Promise<DeployReport> {
+export async function scaleService(stack: Stack, service: UnitName, replicas: number): Promise<DeployReport> {
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8) throw new Error("replicas must be a whole number from 1 to 8");
   const started = performance.now();
   const before = names(stack, service);
-  while (stack.instances[service].length < replicas) {
+  while (stack.instancesOf(service).length < replicas) {
     const fresh = await stack.addServiceInstance(service);
     await fresh.start();
-    stack.writeEndpoints(service);
+    stack.writeEndpointsOf(service);
   }
-  while (stack.instances[service].length > replicas) {
-    const victim = stack.instances[service].at(-1);
+  while (stack.instancesOf(service).length > replicas) {
+    const victim = stack.instancesOf(service).at(-1);
     if (!victim) break;
     const process = stack.processes.get(victim.name);
     stack.removeServiceInstance(service, victim.name);
-    stack.writeEndpoints(service);
+    stack.writeEndpointsOf(service);
     await Bun.sleep(DRAIN_MS);
     await process?.stop();
   }

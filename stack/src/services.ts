@@ -1,10 +1,11 @@
 import { join } from "node:path";
-import type { ServiceName } from "./config.ts";
+import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
 import { httpHealth } from "./supervisor/health.ts";
 import type { ProcessSpec } from "./supervisor/managed-process.ts";
 
-export type ServiceInstance = { service: ServiceName; name: string; port: number };
+/** One process of a unit (a service, or the monolith), on its own port. */
+export type ServiceInstance = { service: UnitName; name: string; port: number };
 
 /** `/healthz` answers 200 when the service can serve (also when degraded); anything else is down. */
 const healthOf = (port: number) => httpHealth(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2_000 });
@@ -47,20 +48,33 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
       };
     case "notices":
       return { ...common, REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`, JWKS_URL: jwksUrl };
+    case "monolith":
+      // One database (a schema per module), notices' Redis, no events Redis: events stay in-process.
+      return {
+        ...common,
+        MODULES: "users,postings,notices",
+        DATABASE_URL: `postgres://monolith:monolith@127.0.0.1:${ports.postgres}/monolith`,
+        REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`,
+        ADMIN_EMAIL: config.admin.email,
+        ADMIN_PASSWORD: config.admin.password,
+      };
   }
 }
 
-export function serviceCommand(stack: Stack, service: ServiceName): string[] {
+export function serviceCommand(stack: Stack, service: UnitName): string[] {
   if (service === "notices") return [stack.tools.deno, "task", "--quiet", "start"];
   return [stack.tools.bun, "run", "src/main.ts"];
 }
+
+/** Where a unit's code lives: a service folder, or the monolith's host. */
+const unitDir = (root: string, unit: UnitName) => (unit === "monolith" ? join(root, "monolith") : join(root, "services", unit));
 
 export function serviceSpec(stack: Stack, instance: ServiceInstance): ProcessSpec {
   const { config } = stack;
   return {
     name: instance.name,
     command: serviceCommand(stack, instance.service),
-    cwd: join(config.root, "services", instance.service),
+    cwd: unitDir(config.root, instance.service),
     env: { ...serviceEnv(stack, instance), ...denoEnv(stack) },
     health: healthOf(instance.port),
     liveness: livenessOf(instance.port),

@@ -17,6 +17,7 @@ import {
 import { redisHealth, redisServerCommand } from "./infra/redis.ts";
 import { freePort } from "./ports.ts";
 import { type ServiceInstance, serviceSpec } from "./services.ts";
+import { type Shape, type Unit, type UnitName, unitsOf } from "./shapes.ts";
 import { httpHealth } from "./supervisor/health.ts";
 import { ManagedProcess, type ProcessSpec } from "./supervisor/managed-process.ts";
 import { ProcessOutput } from "./supervisor/output.ts";
@@ -26,14 +27,19 @@ export const SERVICES: ServiceName[] = ["users", "postings", "notices"];
 
 export type StackDescription = {
   mode: StackConfig["mode"];
+  /** `microservices` or `monolith`; suites assert what legitimately differs between the two. */
+  shape: Shape;
   gatewayUrl: string;
   jaegerUrl: string;
   envoyAdminUrl: string;
   controlUrl: string;
   otlpHttpUrl: string;
+  /** Where each module is served (in the monolith, all three by the same process). */
   services: Record<ServiceName, string[]>;
-  /** Process names of each service's instances (they change with rolls and scaling). */
+  /** Process names serving each module (they change with rolls and scaling). */
   instances: Record<ServiceName, string[]>;
+  /** The processes of each unit of this shape: `users`, `postings`, `notices`, or `monolith`. */
+  units: Partial<Record<UnitName, string[]>>;
   databaseUrl: string;
   redisNoticesUrl: string;
   redisEventsUrl: string;
@@ -44,12 +50,14 @@ export type StackDescription = {
 };
 
 /**
- * The whole system as processes in dependency order: stores and Jaeger, then users (it publishes
- * the keys the others verify with), then postings and notices, then Envoy in front.
+ * The whole system as processes in dependency order: stores and Jaeger, then the unit hosting users
+ * (it publishes the keys the others verify with), then the others, then Envoy in front. The units
+ * come from the shape: a process per module, or one monolith hosting all.
  */
 export class Stack {
   readonly processes = new Map<string, ManagedProcess>();
-  readonly instances: Record<ServiceName, ServiceInstance[]> = { users: [], postings: [], notices: [] };
+  readonly units: Unit[];
+  readonly instances: Partial<Record<UnitName, ServiceInstance[]>> = {};
   private readonly postgres: PostgresInstance;
   private outputIndex = 0;
 
@@ -57,6 +65,8 @@ export class Stack {
     readonly config: StackConfig,
     readonly tools: Tools,
   ) {
+    this.units = unitsOf(config.shape);
+    for (const unit of this.units) this.instances[unit.name] = [];
     this.postgres = {
       dataDir: join(config.dataDir, "postgres"),
       port: config.ports.postgres,
@@ -108,7 +118,8 @@ export class Stack {
         supervise: true,
       },
       redis("redis-notices", config.ports.redisNotices),
-      redis("redis-events", config.ports.redisEvents),
+      // The monolith's events never leave the process: no events Redis.
+      ...(config.shape === "monolith" ? [] : [redis("redis-events", config.ports.redisEvents)]),
       {
         name: "jaeger",
         command: [
@@ -140,13 +151,21 @@ export class Stack {
 
     const infra = this.infraSpecs().map((spec) => this.add(spec));
     await this.startAll(infra, log);
-    await ensureServiceDatabases(this.postgres, [
-      { database: "users", role: "users", password: "users" },
-      { database: "postings", role: "postings", password: "postings" },
-    ]);
+    await ensureServiceDatabases(
+      this.postgres,
+      config.shape === "monolith"
+        ? // One database; each module migrates its own schema into it.
+          [{ database: "monolith", role: "monolith", password: "monolith" }]
+        : [
+            { database: "users", role: "users", password: "users" },
+            { database: "postings", role: "postings", password: "postings" },
+          ],
+    );
 
-    await this.startAll(await this.addServiceInstances("users"), log);
-    await this.startAll([...(await this.addServiceInstances("postings")), ...(await this.addServiceInstances("notices"))], log);
+    const first = this.units.filter((u) => u.modules.includes("users"));
+    const rest = this.units.filter((u) => !u.modules.includes("users"));
+    await this.startAll((await Promise.all(first.map((u) => this.addServiceInstances(u.name)))).flat(), log);
+    await this.startAll((await Promise.all(rest.map((u) => this.addServiceInstances(u.name)))).flat(), log);
 
     for (const service of SERVICES) this.writeEndpoints(service);
     const envoyConfigPath = join(config.runDir, "envoy.json");
@@ -186,41 +205,61 @@ export class Stack {
     );
   }
 
-  private async addServiceInstances(service: ServiceName): Promise<ManagedProcess[]> {
+  private async addServiceInstances(unit: UnitName): Promise<ManagedProcess[]> {
     const added: ManagedProcess[] = [];
-    for (let i = 0; i < this.config.replicas[service]; i++) added.push(await this.addServiceInstance(service));
+    for (let i = 0; i < this.config.replicas[unit]; i++) added.push(await this.addServiceInstance(unit));
     return added;
   }
 
-  /** A new instance of a service on its own port; the first takes the service's fixed port. */
-  async addServiceInstance(service: ServiceName, name?: string): Promise<ManagedProcess> {
-    const taken = new Set(this.instances[service].map((i) => i.port));
-    const port = taken.has(this.config.ports[service]) ? await freePort() : this.config.ports[service];
-    const instance: ServiceInstance = { service, name: name ?? uniqueName(this.processes, service), port };
-    this.instances[service].push(instance);
+  /** The instances of a unit of this shape (throws for a unit the shape does not have). */
+  instancesOf(unit: UnitName): ServiceInstance[] {
+    const instances = this.instances[unit];
+    if (!instances)
+      throw new Error(`the ${this.config.shape} shape has no ${unit} process (units: ${this.units.map((u) => u.name).join(", ")})`);
+    return instances;
+  }
+
+  /** Every instance serving a module: its service's, or the monolith's. */
+  instancesServing(module: ServiceName): ServiceInstance[] {
+    return this.units.filter((u) => u.modules.includes(module)).flatMap((u) => this.instancesOf(u.name));
+  }
+
+  /** A new instance of a unit on its own port; the first takes the unit's fixed port. */
+  async addServiceInstance(unit: UnitName, name?: string): Promise<ManagedProcess> {
+    const instances = this.instancesOf(unit);
+    const taken = new Set(instances.map((i) => i.port));
+    const port = taken.has(this.config.ports[unit]) ? await freePort() : this.config.ports[unit];
+    const instance: ServiceInstance = { service: unit, name: name ?? uniqueName(this.processes, unit), port };
+    instances.push(instance);
     return this.add(serviceSpec(this, instance));
   }
 
-  removeServiceInstance(service: ServiceName, name: string): void {
-    this.instances[service] = this.instances[service].filter((i) => i.name !== name);
+  removeServiceInstance(unit: UnitName, name: string): void {
+    this.instances[unit] = this.instancesOf(unit).filter((i) => i.name !== name);
     this.processes.delete(name);
   }
 
-  /** Tells Envoy, through its watched EDS file, which instances of a service take traffic. */
-  writeEndpoints(service: ServiceName): void {
+  /** Tells Envoy, through its watched EDS file, which processes take a module's traffic. */
+  writeEndpoints(module: ServiceName): void {
     writeEndpointsFile(
-      join(this.config.runDir, "eds", `${service}.eds.json`),
-      service,
-      this.instances[service].map((i) => ({ host: "127.0.0.1", port: i.port })),
+      join(this.config.runDir, "eds", `${module}.eds.json`),
+      module,
+      this.instancesServing(module).map((i) => ({ host: "127.0.0.1", port: i.port })),
     );
+  }
+
+  /** The EDS files of every module a unit hosts (after a roll or a scale of that unit). */
+  writeEndpointsOf(unit: UnitName): void {
+    for (const module of this.units.find((u) => u.name === unit)?.modules ?? []) this.writeEndpoints(module);
   }
 
   /** Stops in reverse dependency order: the door first, the stores last. */
   async stop(log: (line: string) => void): Promise<void> {
+    const names = (units: Unit[]) => units.flatMap((u) => this.instancesOf(u.name)).map((i) => i.name);
     const order: string[][] = [
       ["gateway"],
-      [...this.instances.postings, ...this.instances.notices].map((i) => i.name),
-      this.instances.users.map((i) => i.name),
+      names(this.units.filter((u) => !u.modules.includes("users"))),
+      names(this.units.filter((u) => u.modules.includes("users"))),
       ["jaeger", "redis-notices", "redis-events", "postgres"],
     ];
     const stopped = new Set<string>();
@@ -242,21 +281,18 @@ export class Stack {
     const { config } = this;
     return {
       mode: config.mode,
+      shape: config.shape,
       gatewayUrl: `http://127.0.0.1:${config.ports.gateway}`,
       jaegerUrl: `http://127.0.0.1:${config.ports.jaegerQuery}`,
       envoyAdminUrl: `http://127.0.0.1:${config.ports.envoyAdmin}`,
       controlUrl: `http://127.0.0.1:${config.ports.control}`,
       otlpHttpUrl: `http://127.0.0.1:${config.ports.otlpHttp}`,
-      services: {
-        users: this.instances.users.map((i) => `http://127.0.0.1:${i.port}`),
-        postings: this.instances.postings.map((i) => `http://127.0.0.1:${i.port}`),
-        notices: this.instances.notices.map((i) => `http://127.0.0.1:${i.port}`),
-      },
-      instances: {
-        users: this.instances.users.map((i) => i.name),
-        postings: this.instances.postings.map((i) => i.name),
-        notices: this.instances.notices.map((i) => i.name),
-      },
+      services: Object.fromEntries(SERVICES.map((m) => [m, this.instancesServing(m).map((i) => `http://127.0.0.1:${i.port}`)])) as Record<
+        ServiceName,
+        string[]
+      >,
+      instances: Object.fromEntries(SERVICES.map((m) => [m, this.instancesServing(m).map((i) => i.name)])) as Record<ServiceName, string[]>,
+      units: Object.fromEntries(this.units.map((u) => [u.name, this.instancesOf(u.name).map((i) => i.name)])),
       databaseUrl: this.superuserUrl,
       redisNoticesUrl: `redis://127.0.0.1:${config.ports.redisNotices}`,
       redisEventsUrl: `redis://127.0.0.1:${config.ports.redisEvents}`,

@@ -16,7 +16,8 @@ export type AppDeps = {
   verifyToken: TokenVerifier;
   health: {
     database: () => Promise<boolean>;
-    eventsRedis: () => Promise<boolean>;
+    /** Absent where events do not travel through Redis (the monolith shape). */
+    eventsRedis?: () => Promise<boolean>;
     /** Lag, pending and dead letters from the events Redis; null when it does not answer. */
     consumerStats?: () => Promise<ConsumerStats | null>;
     consumerStatus?: () => ConsumerStatus;

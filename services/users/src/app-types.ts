@@ -5,6 +5,7 @@ import type { Logger } from "@msa-board/service-kit/logger";
 import type { Tracer } from "@opentelemetry/api";
 import type { Database } from "./db/client.ts";
 import type { RelayStatus } from "./events/outbox-relay.ts";
+import type { EventPublisher } from "./events/publisher.ts";
 import type { SigningKeyStore } from "./keys/signing-key-store.ts";
 import type { TokenIssuer } from "./keys/token-issuer.ts";
 import type { PasswordHasher } from "./users/passwords.ts";
@@ -18,9 +19,12 @@ export type AppDeps = {
   keys: Pick<SigningKeyStore, "jwks">;
   issueToken: TokenIssuer;
   verifyToken: TokenVerifier;
+  /** Where user.updated / user.deleted go, in the change's transaction; the outbox unless a host wires another. */
+  events?: EventPublisher;
   health: {
     database: () => Promise<boolean>;
-    eventsRedis: () => Promise<boolean>;
+    /** Absent where events do not travel through Redis (the monolith shape). */
+    eventsRedis?: () => Promise<boolean>;
     relay?: () => RelayStatus;
   };
   /** The background loops' liveness, for `/livez` (none: always live). */

@@ -3,24 +3,27 @@ import { devConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { jaegerBannerLine } from "../jaeger-ui.ts";
 import { type PortName, portEnvNames, portIsFree } from "../ports.ts";
+import type { Shape } from "../shapes.ts";
 import { Stack } from "../stack.ts";
 import { printStatus } from "../status-table.ts";
 import { ensureTools } from "../tools/index.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
 
-export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean };
+export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean; shape: Shape };
 
 /** `npm start`: the native stack in the foreground until Ctrl-C; data persists between runs. */
 export async function start(options: StartOptions): Promise<number> {
-  const config = devConfig({ dataDir: options.dataDir });
+  const config = devConfig({ dataDir: options.dataDir, shape: options.shape });
   config.echo = !options.quiet;
   if (options.wipe && existsSync(config.dataDir)) {
     console.log(`wiping ${config.dataDir}`);
     rmSync(config.dataDir, { recursive: true, force: true });
   }
   const busy: string[] = [];
+  const unused = new Set<PortName>(config.shape === "monolith" ? ["users", "postings", "notices", "redisEvents"] : ["monolith"]);
   for (const [name, port] of Object.entries(config.ports) as [PortName, number][]) {
+    if (unused.has(name)) continue;
     if (!(await portIsFree(port))) busy.push(`${name} :${port} (set ${portEnvNames[name]} to move it)`);
   }
   if (busy.length > 0) {
@@ -47,7 +50,7 @@ export async function start(options: StartOptions): Promise<number> {
 
   let control: Awaited<ReturnType<typeof startControlServer>> | undefined;
   try {
-    console.log(`starting msa-board (data: ${config.dataDir}, logs: ${config.logDir})`);
+    console.log(`starting msa-board, ${config.shape} shape (data: ${config.dataDir}, logs: ${config.logDir})`);
     await stack.start((line) => console.log(line));
     control = startControlServer(stack, config.ports.control);
   } catch (err) {
@@ -55,11 +58,11 @@ export async function start(options: StartOptions): Promise<number> {
     await stop("start failed");
     return 1;
   }
-  console.log(`\nmsa-board is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  console.log(`\nmsa-board (${config.shape}) is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   await printStatus(stack);
   console.log(`
   gateway (the only public door)  http://localhost:${config.ports.gateway}     try: curl localhost:${config.ports.gateway}/postings
-  traces in your terminal         npm run trace -- --last postings   (or: npm run trace -- <x-trace-id>)
+  traces in your terminal         npm run trace -- --last ${config.shape === "monolith" ? "monolith" : "postings"}   (or: npm run trace -- <x-trace-id>)
 ${await jaegerBannerLine(config.ports.jaegerQuery)}
   admin account                   ${config.admin.email} (password: ADMIN_PASSWORD or the documented dev default)
   logs                            ${config.logDir}

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
+import type { Shape } from "../shapes.ts";
 import { Stack } from "../stack.ts";
-import { serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
+import { monolithSuites, serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
 import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
-import { createToolContext, ensureTools } from "../tools/index.ts";
+import { createToolContext, ensureTools, type Tools } from "../tools/index.ts";
 import { ensureSchemathesis } from "../tools/schemathesis.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
@@ -15,30 +16,19 @@ export type TestOptions = { keep: boolean; only?: string[] };
 
 /**
  * `npm test`: static checks, then a throw-away stack on free ports, each service's own suite
- * against its real stores, the end-to-end and chaos suites through the real gateway, and one
- * closing line summing them all.
+ * against its real stores, the end-to-end and chaos suites through the real gateway; then a second
+ * throw-away stack in the monolith shape for the end-to-end suites again (same contract, other
+ * shape); and one closing line summing them all.
  */
 export async function test(options: TestOptions): Promise<number> {
   const started = performance.now();
   const [tools, schemathesis] = await Promise.all([ensureTools(), ensureSchemathesis(createToolContext())]);
   await prepareWorkspace(tools);
-  const dataDir = mkdtempSync(join(tmpdir(), "msa-board-test-"));
-  const config = await testConfig(dataDir);
-  const stack = new Stack(config, tools);
   const results: SuiteResult[] = [];
+  // One handler for the whole run: it stops whichever stack is up at the time.
+  const current: { cleanup?: () => Promise<void> } = {};
+  onShutdownSignal(() => void (current.cleanup?.() ?? Promise.resolve()).then(() => process.exit(130)));
   const selected = (suite: Suite) => !options.only || options.only.some((name) => suite.name.includes(name));
-
-  let control: ReturnType<typeof startControlServer> | undefined;
-  let cleaned = false;
-  const cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    await control?.stop();
-    await stack.stop(() => {});
-    if (!options.keep && results.every((r) => r.failed === 0)) rmSync(dataDir, { recursive: true, force: true });
-    else console.log(`\nstack data and logs kept in ${dataDir}`);
-  };
-  onShutdownSignal(() => void cleanup().then(() => process.exit(130)));
 
   const baseEnv: Record<string, string> = {
     PATH: `${join(tools.envoy, "..")}:${join(tools.jaeger, "..")}:${join(tools.deno, "..")}:${join(tools.bun, "..")}:${process.env.PATH ?? ""}`,
@@ -53,17 +43,53 @@ export async function test(options: TestOptions): Promise<number> {
 
   for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
 
+  const onMicroservices = [...serviceSuites(tools), ...systemSuites(tools)].filter(selected);
+  if (onMicroservices.length > 0) {
+    if (!(await runOnStack("microservices", onMicroservices, { tools, baseEnv, results, keep: options.keep, current })))
+      return summarize(results, started);
+  }
+  const onMonolith = monolithSuites(tools).filter(selected);
+  if (onMonolith.length > 0) await runOnStack("monolith", onMonolith, { tools, baseEnv, results, keep: options.keep, current });
+  return summarize(results, started);
+}
+
+type RunContext = {
+  tools: Tools;
+  baseEnv: Record<string, string>;
+  results: SuiteResult[];
+  keep: boolean;
+  current: { cleanup?: () => Promise<void> };
+};
+
+/** A throw-away stack of one shape, the suites against it, then stopped; false if it did not start. */
+async function runOnStack(shape: Shape, suites: Suite[], { tools, baseEnv, results, keep, current }: RunContext): Promise<boolean> {
+  const dataDir = mkdtempSync(join(tmpdir(), `msa-board-test-${shape}-`));
+  const config = await testConfig(dataDir, process.env, shape);
+  const stack = new Stack(config, tools);
+  const before = results.length;
+  let control: ReturnType<typeof startControlServer> | undefined;
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await control?.stop();
+    await stack.stop(() => {});
+    if (!keep && results.slice(before).every((r) => r.failed === 0)) rmSync(dataDir, { recursive: true, force: true });
+    else console.log(`\n${shape} stack data and logs kept in ${dataDir}`);
+  };
+  current.cleanup = cleanup;
+
   try {
-    console.log(`\n▸ starting the test stack (free ports, data in ${dataDir})`);
+    console.log(`\n▸ starting the ${shape} test stack (free ports, data in ${dataDir})`);
     const stackStarted = performance.now();
     await stack.start((line) => console.log(line));
     control = startControlServer(stack, config.ports.control);
-    console.log(`✓ test stack healthy in ${((performance.now() - stackStarted) / 1000).toFixed(1)}s`);
+    console.log(`✓ ${shape} test stack healthy in ${((performance.now() - stackStarted) / 1000).toFixed(1)}s`);
   } catch (err) {
-    console.error(`✗ the test stack did not start: ${(err as Error).message}\n  logs: ${config.logDir}`);
-    results.push({ name: "test stack start", passed: 0, failed: 1, ms: 0, exitCode: 1 });
+    console.error(`✗ the ${shape} test stack did not start: ${(err as Error).message}\n  logs: ${config.logDir}`);
+    results.push({ name: `${shape} test stack start`, passed: 0, failed: 1, ms: 0, exitCode: 1 });
     await cleanup();
-    return summarize(results, started);
+    return false;
   }
 
   const description = stack.describe();
@@ -75,11 +101,9 @@ export async function test(options: TestOptions): Promise<number> {
     MSA_STACK_FILE: join(config.runDir, "stack.json"),
     JAEGER_URL: description.jaegerUrl,
   };
-  for (const suite of [...serviceSuites(tools), ...systemSuites(tools)].filter(selected)) {
-    results.push(await runSuite(suite, stackEnv));
-  }
+  for (const suite of suites) results.push(await runSuite(suite, stackEnv));
   await cleanup();
-  return summarize(results, started);
+  return true;
 }
 
 function summarize(results: SuiteResult[], started: number): number {

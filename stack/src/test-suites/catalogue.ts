@@ -39,6 +39,7 @@ export function serviceSuites(tools: Tools): Suite[] {
     { name: "service-kit", kind: "bun-test", cwd: at("packages", "service-kit"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
+    { name: "monolith (host, in-process events)", kind: "bun-test", cwd: at("monolith"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "notices (deno test)", kind: "deno-test", cwd: at("services", "notices"), command: [tools.deno, "task", "test"] },
     // The rules every service must pass alike, against the real apps of all three on the stack's stores.
     { name: "conformance (all services)", kind: "bun-test", cwd: at("conformance"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
@@ -81,6 +82,23 @@ export function systemSuites(tools: Tools): Suite[] {
       kind: "bun-test",
       cwd: at("e2e"),
       command: [tools.bun, "test", ...TEST_TIMEOUT, "./chaos"],
+      timeoutMs: 900_000,
+    },
+  ];
+}
+
+/**
+ * Against a second throw-away stack in the monolith shape: the same end-to-end suites, through the
+ * same gateway. Where the shapes legitimately differ (events in-process, one service name in
+ * traces) the suites read the shape from the stack description and say so.
+ */
+export function monolithSuites(tools: Tools): Suite[] {
+  return [
+    {
+      name: "e2e (monolith shape)",
+      kind: "bun-test",
+      cwd: at("e2e"),
+      command: [tools.bun, "test", ...TEST_TIMEOUT, "./src"],
       timeoutMs: 900_000,
     },
   ];

@@ -11,7 +11,14 @@ export type TracedDatabase<S extends Record<string, unknown>> = {
   close: () => Promise<void>;
 };
 
-export type TracedDatabaseOptions<S> = { schema: S; applicationName: string; max?: number; tracer?: Tracer };
+export type TracedDatabaseOptions<S> = {
+  schema: S;
+  applicationName: string;
+  max?: number;
+  tracer?: Tracer;
+  /** Where unqualified table names resolve: the module's schema when modules share one database. */
+  searchPath?: string;
+};
 
 /** One pool per service, named in pg_stat_activity, with every drizzle statement traced. */
 export function createTracedDatabase<S extends Record<string, unknown>>(url: string, options: TracedDatabaseOptions<S>): TracedDatabase<S> {
@@ -19,7 +26,10 @@ export function createTracedDatabase<S extends Record<string, unknown>>(url: str
     max: options.max ?? 10,
     onnotice: () => {},
     connect_timeout: 5,
-    connection: { application_name: options.applicationName },
+    connection: {
+      application_name: options.applicationName,
+      ...(options.searchPath ? { search_path: options.searchPath } : {}),
+    },
   });
   const parsed = new URL(url);
   const traced = instrumentPostgres(sql, {

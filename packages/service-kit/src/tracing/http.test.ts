@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { context, trace } from "@opentelemetry/api";
+import { context, SpanKind, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Hono } from "hono";
 import { traceRequests } from "./http.ts";
+import { asModuleCall } from "./module-call.ts";
 
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new InMemorySpanExporter();
@@ -33,5 +34,25 @@ describe("traceRequests", () => {
     const res = await app.request("/healthz");
     expect(await res.text()).toBe("none");
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  test("called in-process by a host (monolith shape): an internal span named after the module, under the host's span", async () => {
+    exporter.reset();
+    const res = await tracer.startActiveSpan("host GET /items/:id", (host) =>
+      asModuleCall("t", async () => {
+        const answered = await app.request("/items/7", { headers: { traceparent: `00-${"a".repeat(32)}-${"b".repeat(16)}-01` } });
+        host.end();
+        return answered;
+      }),
+    );
+    expect(res.status).toBe(200);
+    const spans = exporter.getFinishedSpans();
+    const host = spans.find((s) => s.name === "host GET /items/:id");
+    const module = spans.find((s) => s.name === "t GET /items/:id");
+    expect(module?.kind).toBe(SpanKind.INTERNAL);
+    expect(module?.attributes["msa.module"]).toBe("t");
+    // The host's span is the parent, not the traceparent header (the host already continued that).
+    expect(module?.parentSpanContext?.spanId).toBe(host?.spanContext().spanId);
+    expect(spans.find((s) => s.name === "inner")?.parentSpanContext?.spanId).toBe(module?.spanContext().spanId);
   });
 });

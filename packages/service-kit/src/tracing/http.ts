@@ -1,8 +1,10 @@
 import { httpInstrumentationMiddleware } from "@hono/otel";
-import { context, type Tracer } from "@opentelemetry/api";
+import { context, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
+import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { moduleCallOf } from "./module-call.ts";
 
 export type TraceRequestsOptions = {
   serviceName: string;
@@ -17,6 +19,10 @@ export type TraceRequestsOptions = {
 /**
  * Server span per request, continuing the caller's `traceparent` (the gateway's), named
  * `METHOD /route/:template` once routing is known so Jaeger groups requests by route.
+ *
+ * When a host process calls this app in-process (`asModuleCall`, the monolith shape), the host
+ * already holds the server span: the module's work is an internal span under it, named
+ * `<module> METHOD /route/:template`.
  */
 export const traceRequests = ({ serviceName, tracer, untracedPaths = [] }: TraceRequestsOptions): MiddlewareHandler => {
   const traced = httpInstrumentationMiddleware({
@@ -25,10 +31,35 @@ export const traceRequests = ({ serviceName, tracer, untracedPaths = [] }: Trace
     captureActiveRequests: false,
     spanNameFactory: (c) => `${c.req.method} ${routePath(c, -1)}`,
   });
-  if (untracedPaths.length === 0) return traced;
+  const moduleSpan = traceModuleCall(serviceName, tracer);
   const skip = new Set(untracedPaths);
   return async function traceRequests(c, next) {
     if (skip.has(c.req.path)) return context.with(suppressTracing(context.active()), next);
+    if (moduleCallOf() !== undefined) return moduleSpan(c, next);
     return traced(c, next);
   };
 };
+
+const traceModuleCall =
+  (module: string, tracer = trace.getTracer("@msa-board/service-kit")): MiddlewareHandler =>
+  async (c, next) =>
+    tracer.startActiveSpan(
+      `${module} ${c.req.method}`,
+      { kind: SpanKind.INTERNAL, attributes: { "msa.module": module, [ATTR_HTTP_REQUEST_METHOD]: c.req.method } },
+      async (span) => {
+        try {
+          await next();
+          span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, c.res.status);
+          if (c.res.status >= 500 || c.error) span.setStatus({ code: SpanStatusCode.ERROR });
+        } catch (err) {
+          span.recordException(err as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          throw err;
+        } finally {
+          const route = routePath(c, -1);
+          span.setAttribute(ATTR_HTTP_ROUTE, route);
+          span.updateName(`${module} ${c.req.method} ${route}`);
+          span.end();
+        }
+      },
+    );

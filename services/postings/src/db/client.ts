@@ -10,6 +10,7 @@ export type Executor = Database | Transaction;
 
 export type DatabaseClient = TracedDatabase<typeof schema>;
 
-export function createDatabaseClient(url: string, options: { max?: number; tracer?: Tracer } = {}): DatabaseClient {
+/** `searchPath`: the module's schema when it shares a database with other modules (the monolith shape). */
+export function createDatabaseClient(url: string, options: { max?: number; tracer?: Tracer; searchPath?: string } = {}): DatabaseClient {
   return createTracedDatabase(url, { schema, applicationName: "postings", ...options });
 }

@@ -6,7 +6,7 @@ import { jsonContent, ProblemSchema } from "../http/schemas.ts";
 
 const ChecksSchema = z.object({
   database: z.enum(["ok", "down"]),
-  eventsRedis: z.enum(["ok", "down"]),
+  eventsRedis: z.enum(["ok", "down", "not-used"]),
   consumer: z
     .object({
       state: z.string().openapi({ description: "idle | running | retrying | stopped" }),
@@ -39,7 +39,7 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
   });
 
   app.openapi(route, async (c) => {
-    const [database, eventsRedis] = await Promise.all([health.database(), health.eventsRedis()]);
+    const [database, eventsRedis] = await Promise.all([health.database(), health.eventsRedis?.() ?? null]);
     const stats: ConsumerStats | null = eventsRedis && health.consumerStats ? await health.consumerStats().catch(() => null) : null;
     const status = health.consumerStatus?.();
     const consumer =
@@ -51,7 +51,11 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
             deadLetters: stats?.deadLetters ?? null,
           }
         : null;
-    const checks = { database: database ? "ok" : "down", eventsRedis: eventsRedis ? "ok" : "down", consumer } as const;
+    const checks = {
+      database: database ? "ok" : "down",
+      eventsRedis: eventsRedis === null ? "not-used" : eventsRedis ? "ok" : "down",
+      consumer,
+    } as const;
     c.header("cache-control", "no-store");
     if (!database) {
       const body = { ...problemBody("unavailable", "The postings database does not answer."), checks };
@@ -60,7 +64,7 @@ export function registerHealthz(app: PostingsApp, { health }: AppDeps): void {
         headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store" },
       }) as never;
     }
-    const degraded = !eventsRedis || status?.state === "retrying";
+    const degraded = eventsRedis === false || status?.state === "retrying";
     return c.json({ status: degraded ? ("degraded" as const) : ("ok" as const), checks }, 200);
   });
 }

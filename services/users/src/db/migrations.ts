@@ -7,4 +7,6 @@ export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.me
 /** Advisory lock key for this service's migrations ("users" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x7573_6572;
 
-export const migrateUsersDatabase = (url: string) => migrateDatabase({ url, migrationsFolder, lockKey: MIGRATION_LOCK_KEY });
+/** `schema`: the module's own schema when it shares a database with other modules (the monolith shape). */
+export const migrateUsersDatabase = (url: string, options: { schema?: string } = {}) =>
+  migrateDatabase({ url, migrationsFolder, lockKey: MIGRATION_LOCK_KEY, ...options });

@@ -15,7 +15,7 @@ export function registerDeleteUser(app: UsersApp, deps: AppDeps): void {
     middleware: [requireAuth({ verify: deps.verifyToken })] as const,
     responses: { 204: { description: "Deleted" }, ...authProblems },
   });
-  const changes = new AccountChanges(deps.db);
+  const changes = new AccountChanges(deps.db, deps.events);
 
   app.openapi(route, async (c) => {
     if (!(await changes.delete(c.get("principal").userId))) throw accountGone();

@@ -6,7 +6,7 @@ import { jsonContent, ProblemSchema } from "../http/schemas.ts";
 
 const ChecksSchema = z.object({
   database: z.enum(["ok", "down"]),
-  eventsRedis: z.enum(["ok", "down"]),
+  eventsRedis: z.enum(["ok", "down", "not-used"]),
   outbox: z.object({ backlog: z.number().int(), oldestUnpublishedAgeMs: z.number().int().nullable() }).nullable(),
   relay: z.object({ state: z.string(), outageSince: z.string().nullable(), lastError: z.string().nullable() }).nullable(),
 });
@@ -32,12 +32,12 @@ const CHECK_TIMEOUT_MS = 1_000;
 export function registerHealthz(app: UsersApp, { db, health }: AppDeps): void {
   const outbox = new OutboxRepository(db);
   app.openapi(healthzRoute, async (c) => {
-    const [database, eventsRedis] = await Promise.all([health.database(), health.eventsRedis()]);
+    const [database, eventsRedis] = await Promise.all([health.database(), health.eventsRedis?.() ?? null]);
     const backlog = database ? await within(outbox.backlog(), CHECK_TIMEOUT_MS) : null;
     const relay = health.relay?.() ?? null;
     const checks = {
       database: database ? "ok" : "down",
-      eventsRedis: eventsRedis ? "ok" : "down",
+      eventsRedis: eventsRedis === null ? "not-used" : eventsRedis ? "ok" : "down",
       outbox: backlog,
       relay: relay && { state: relay.state, outageSince: relay.outageSince, lastError: relay.lastError },
     } as const;
@@ -50,7 +50,7 @@ export function registerHealthz(app: UsersApp, { db, health }: AppDeps): void {
       }) as never;
     }
     // Sign-up and login need only the database; events wait in the outbox until Redis is back.
-    const status: "ok" | "degraded" = eventsRedis && relay?.state !== "retrying" ? "ok" : "degraded";
+    const status: "ok" | "degraded" = eventsRedis !== false && relay?.state !== "retrying" ? "ok" : "degraded";
     return c.json({ status, checks }, 200);
   });
 }

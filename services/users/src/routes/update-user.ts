@@ -26,7 +26,7 @@ export function registerUpdateUser(app: UsersApp, deps: AppDeps): void {
     request: { body: { required: true, content: { "application/json": { schema: UpdateUserSchema } } } },
     responses: { 200: jsonContent(UserSchema, "The updated account"), ...bodyProblems, ...authProblems },
   });
-  const changes = new AccountChanges(deps.db);
+  const changes = new AccountChanges(deps.db, deps.events);
 
   app.openapi(route, async (c) => {
     const body = c.req.valid("json");

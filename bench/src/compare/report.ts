@@ -1,0 +1,197 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { basename } from "node:path";
+import { BOARD_MIX } from "./board-mix.ts";
+import type { DeployRun } from "./deploys.ts";
+import type { IsolationRun } from "./isolation.ts";
+import type { MeasureOptions, ShapeRun } from "./measure.ts";
+import {
+  allRates,
+  cpuPerThousand,
+  highestRateWithin,
+  labelOf,
+  median,
+  memoryMiB,
+  runsOf,
+  SHAPE_ORDER,
+  stepSummary,
+  sum,
+} from "./summary.ts";
+import { renderVerdict } from "./verdict.ts";
+
+export const SECTION_START = "<!-- compare:start (npm run bench -- compare rewrites this section) -->";
+export const SECTION_END = "<!-- compare:end -->";
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
+
+/** The comparison as markdown: method, latency per step, capacity, cost, memory, charts. */
+export function renderComparison(
+  results: ShapeRun[],
+  o: MeasureOptions,
+  charts: string[],
+  isolation: IsolationRun[] = [],
+  startedAt = new Date().toISOString(),
+  deploys: DeployRun[] = [],
+): string {
+  const runs = Math.max(...SHAPE_ORDER.map((s) => runsOf(results, s).length));
+  const lines: string[] = [
+    SECTION_START,
+    "## Microservices vs monolith — the same modules, both shapes",
+    "",
+    `Latest \`npm run bench -- compare\` (started ${startedAt}), on ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB. ${runs} runs per shape, alternating (microservices first in odd runs, monolith first ` +
+      "in even runs), each on a freshly started throw-away stack (test settings for both: PostgreSQL without fsync, in-memory Jaeger, " +
+      "tracing on at 100 %). Same gateway config, same load generator (this process, open loop: latency counts from each request's " +
+      "intended send time), same request sequence. Raw runs: [`results/compare-runs.json`](results/compare-runs.json).",
+    "",
+    `Load average of the machine when each run began (1 min): ${results.map((r) => `${r.shape} run ${r.run}: ${r.loadAverage[0]}`).join(", ")} — ` +
+      "other work on the machine slows both shapes alike only on average; read the ranges.",
+    "",
+    `The board mix: ${BOARD_MIX.map((m) => `${m.weight} % ${m.kind}`).join(", ")}. Before measuring: ${o.warmupSeconds} s warm-up at ${o.costRate} req/s.`,
+    "",
+    "### Latency at stepped constant rates (median of runs; p99 range across runs)",
+    "",
+    "| offered req/s | microservices p50 | microservices p99 [range] | monolith p50 | monolith p99 [range] | p99 micro / mono |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const rate of allRates(results)) {
+    const m = stepSummary(results, "microservices", rate);
+    const n = stepSummary(results, "monolith", rate);
+    const cell = (s: typeof m) =>
+      s
+        ? [`${f1(s.p50)} ms`, `${f1(s.p99)} ms [${f1(s.p99Min)}–${f1(s.p99Max)}]${s.errors ? `, ${s.errors} errors` : ""}`]
+        : ["–", "saturated"];
+    lines.push(`| ${rate} | ${cell(m).join(" | ")} | ${cell(n).join(" | ")} | ${m && n ? f2(m.p99 / n.p99) : "–"} |`);
+  }
+  lines.push("", "### Highest offered rate held with p99 ≤ 100 ms and no errors", "", "| shape | per run | median |", "|---|---|---|");
+  for (const shape of SHAPE_ORDER) {
+    const held = runsOf(results, shape).map((r) => highestRateWithin(r));
+    lines.push(`| ${shape} | ${held.join(", ")} req/s | **${median(held)} req/s** |`);
+  }
+
+  const cpu = Object.fromEntries(SHAPE_ORDER.map((s) => [s, cpuPerThousand(results, s)]));
+  const processes = [...new Set(SHAPE_ORDER.flatMap((s) => Object.keys(cpu[s] ?? {})))];
+  lines.push(
+    "",
+    `### Cost: CPU seconds per 1,000 requests, by process (${o.costSeconds} s at ${o.costRate} req/s of the mix; /proc utime+stime of each process tree)`,
+    "",
+    "| process | microservices | monolith |",
+    "|---|---|---|",
+    ...processes.map((p) => `| ${labelOf(p)} | ${cell3(cpu.microservices?.[p])} | ${cell3(cpu.monolith?.[p])} |`),
+    `| **total** | **${f2(sum(cpu.microservices ?? {}))}** | **${f2(sum(cpu.monolith ?? {}))}** |`,
+  );
+
+  const memory = (state: "idle" | "load") => Object.fromEntries(SHAPE_ORDER.map((s) => [s, memoryMiB(results, s, state)]));
+  const idle = memory("idle");
+  const load = memory("load");
+  lines.push(
+    "",
+    "### Memory: Σ PSS in MiB (RSS with shared pages split among their sharers, from /proc/<pid>/smaps_rollup, each process tree)",
+    "",
+    "| process | microservices idle | microservices under load | monolith idle | monolith under load |",
+    "|---|---|---|---|---|",
+    ...processes.map(
+      (p) =>
+        `| ${labelOf(p)} | ${cell1(idle.microservices?.[p])} | ${cell1(load.microservices?.[p])} | ${cell1(idle.monolith?.[p])} | ${cell1(load.monolith?.[p])} |`,
+    ),
+    `| **total** | **${f1(sum(idle.microservices ?? {}))}** | **${f1(sum(load.microservices ?? {}))}** | **${f1(sum(idle.monolith ?? {}))}** | **${f1(sum(load.monolith ?? {}))}** |`,
+    "",
+    "Under load = at the end of the cost window. Idle = at rest after seeding and warm-up.",
+    "",
+    ...charts.map((c) => `![${basename(c, ".svg")}](results/${basename(c)})`),
+    "",
+    ...renderIsolation(isolation),
+    ...renderDeploys(deploys),
+    ...renderVerdict(results, isolation, deploys),
+    "Not measured yet (issue #12): notices' handler made slow or CPU-hogging (needs an opt-in fault flag in notices).",
+    SECTION_END,
+  );
+  return lines.join("\n");
+}
+
+const cell3 = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(2));
+const cell1 = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
+
+/** Replaces the comparison section of RESULTS.md (or appends it), leaving `npm run bench`'s part as it is. */
+export function writeComparisonSection(file: string, section: string): void {
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
+  writeFileSync(file, `${withoutComparison(current).trimEnd()}\n\n${section}\n`);
+}
+
+export function withoutComparison(text: string): string {
+  const start = text.indexOf(SECTION_START);
+  const end = text.indexOf(SECTION_END);
+  if (start < 0 || end < start) return text;
+  return text.slice(0, start) + text.slice(end + SECTION_END.length);
+}
+
+/** The comparison section of an existing RESULTS.md, for `npm run bench` to keep when it rewrites its own part. */
+export function comparisonOf(file: string): string {
+  if (!existsSync(file)) return "";
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf(SECTION_START);
+  const end = text.indexOf(SECTION_END);
+  return start < 0 || end < start ? "" : text.slice(start, end + SECTION_END.length);
+}
+
+/** Success rate and p99 of each route, before and during each fault, per shape. */
+function renderIsolation(runs: IsolationRun[]): string[] {
+  if (runs.length === 0) return [];
+  const lines = [
+    "### Failure isolation: the same fault in notices, steady load (GET /postings 40/s, POST /login 2/s, GET /notice 10/s)",
+    "",
+    "| fault | route | microservices before | microservices during | monolith before | monolith during |",
+    "|---|---|---|---|---|---|",
+  ];
+  const cell = (shape: string, fault: string, route: string, window: string) => {
+    const r = runs
+      .find((x) => x.shape === shape && x.fault === fault)
+      ?.windows.find((w) => w.route === route && w.window === window)?.result;
+    return r ? `${((100 * r.ok) / Math.max(1, r.sent)).toFixed(0)} % ok, p99 ${f1(r.p99Ms)} ms` : "–";
+  };
+  for (const fault of [...new Set(runs.map((r) => r.fault))]) {
+    for (const route of [...new Set(runs.flatMap((r) => r.windows.map((w) => w.route)))]) {
+      lines.push(
+        `| ${fault} | ${route} | ${cell("microservices", fault, route, "before")} | ${cell("microservices", fault, route, "during fault")} | ${cell("monolith", fault, route, "before")} | ${cell("monolith", fault, route, "during fault")} |`,
+      );
+    }
+  }
+  lines.push(
+    "",
+    "How the faults reach the other routes: in the monolith, notices' process is the process of every module (the " +
+      "supervisor restarts it in a few seconds), and its `/healthz` is ready only when every module is, so the gateway " +
+      "takes the whole process out while notices' Redis is gone; in the microservices, only the notices cluster is affected.",
+    "",
+  );
+  return lines;
+}
+
+/** Rolling postings (microservices) or the monolith under load, then scaling it to two replicas. */
+function renderDeploys(runs: DeployRun[]): string[] {
+  if (runs.length === 0) return [];
+  const lines = [
+    "### Deploy and scale the hot module, postings (microservices: its service; monolith: the whole process)",
+    "",
+    "| shape | rolled | roll time | GET /postings during the roll | POST /login | GET /notice | memory 1 → 2 replicas | CPU-s / 1,000 req 1 → 2 replicas |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const r of runs) {
+    const route = (name: string) => {
+      const w = r.roll.windows.find((x) => x.route === name)?.result;
+      return w ? `${((100 * w.ok) / Math.max(1, w.sent)).toFixed(0)} % ok, p99 ${f1(w.p99Ms)} ms` : "–";
+    };
+    lines.push(
+      `| ${r.shape} | ${r.unit} | ${f1(r.roll.ms / 1000)} s | ${route("GET /postings")} | ${route("POST /login")} | ${route("GET /notice")} | ` +
+        `${f1(r.scale.memoryMiB[0])} → ${f1(r.scale.memoryMiB[1])} MiB (+${f1(r.scale.memoryMiB[1] - r.scale.memoryMiB[0])}) | ` +
+        `${f2(r.scale.cpuPerThousand[0])} → ${f2(r.scale.cpuPerThousand[1])} |`,
+    );
+  }
+  lines.push(
+    "",
+    "Rolls are the stack's zero-downtime rolling deploy (`npm run stack -- roll`): start the new process, wait until " +
+      "healthy, add it to the gateway, drain and stop the old one. Memory is Σ PSS of every process.",
+    "",
+  );
+  return lines;
+}
