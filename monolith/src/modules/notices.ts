@@ -18,7 +18,7 @@ export function startNoticesModule(
   { tracer, keys, base }: { tracer: Tracer; keys: JWTVerifyGetKey; base: Record<string, unknown> },
 ): HostedModule {
   const logger = createLogger({ service: "monolith", level: config.LOG_LEVEL, base: { ...base, module: "notices" } });
-  const redis = createNoticesRedis(config.REDIS_URL);
+  const redis = createNoticesRedis(config.REDIS_URL, logger);
   let lastWarning = 0;
   redis.on("error", (err: Error) => {
     // While Redis is away every reconnect attempt errors; one line per 5 s is enough.
