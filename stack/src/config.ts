@@ -2,7 +2,8 @@ import { join, resolve } from "node:path";
 import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
 
 export type StackMode = "dev" | "test";
-export type ServiceName = "users" | "postings" | "notices";
+/** The processes behind the gateway: the three API services and the web front end. */
+export type ServiceName = "users" | "postings" | "notices" | "web";
 
 export type StackConfig = {
   mode: StackMode;
@@ -35,7 +36,12 @@ function replicasFromEnv(env: Record<string, string | undefined>): Record<Servic
     if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`${name}=${raw}: give a whole number from 1 to 8`);
     return n;
   };
-  return { users: read("USERS_REPLICAS"), postings: read("POSTINGS_REPLICAS"), notices: read("NOTICES_REPLICAS") };
+  return {
+    users: read("USERS_REPLICAS"),
+    postings: read("POSTINGS_REPLICAS"),
+    notices: read("NOTICES_REPLICAS"),
+    web: read("WEB_REPLICAS"),
+  };
 }
 
 export function devConfig(options: { dataDir?: string; env?: Record<string, string | undefined> } = {}): StackConfig {

@@ -29,7 +29,7 @@ export function startControlServer(stack: Stack, port: number) {
       }
       if (request.method === "POST" && parts[0] === "services" && (parts[2] === "roll" || parts[2] === "scale")) {
         const service = parts[1] as ServiceName;
-        if (!["users", "postings", "notices"].includes(service)) return Response.json({ error: "no such service" }, { status: 404 });
+        if (!["users", "postings", "notices", "web"].includes(service)) return Response.json({ error: "no such service" }, { status: 404 });
         const { rollService, scaleService } = await import("./deploy.ts");
         try {
           if (parts[2] === "roll") return Response.json(await rollService(stack, service));

@@ -47,6 +47,9 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
       };
     case "notices":
       return { ...common, REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`, JWKS_URL: jwksUrl };
+    case "web":
+      // users through the gateway, like the JWKS: it knows the live users instances in either shape.
+      return { ...common, USERS_URL: `http://127.0.0.1:${ports.gateway}`, JAEGER_QUERY_URL: `http://127.0.0.1:${ports.jaegerQuery}` };
   }
 }
 
@@ -60,7 +63,7 @@ export function serviceSpec(stack: Stack, instance: ServiceInstance): ProcessSpe
   return {
     name: instance.name,
     command: serviceCommand(stack, instance.service),
-    cwd: join(config.root, "services", instance.service),
+    cwd: instance.service === "web" ? join(config.root, "web") : join(config.root, "services", instance.service),
     env: { ...serviceEnv(stack, instance), ...denoEnv(stack) },
     health: healthOf(instance.port),
     liveness: livenessOf(instance.port),

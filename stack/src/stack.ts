@@ -22,7 +22,7 @@ import { ManagedProcess, type ProcessSpec } from "./supervisor/managed-process.t
 import { ProcessOutput } from "./supervisor/output.ts";
 import type { Tools } from "./tools/index.ts";
 
-export const SERVICES: ServiceName[] = ["users", "postings", "notices"];
+export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
 export type StackDescription = {
   mode: StackConfig["mode"];
@@ -49,7 +49,7 @@ export type StackDescription = {
  */
 export class Stack {
   readonly processes = new Map<string, ManagedProcess>();
-  readonly instances: Record<ServiceName, ServiceInstance[]> = { users: [], postings: [], notices: [] };
+  readonly instances: Record<ServiceName, ServiceInstance[]> = { users: [], postings: [], notices: [], web: [] };
   private readonly postgres: PostgresInstance;
   private outputIndex = 0;
 
@@ -146,7 +146,15 @@ export class Stack {
     ]);
 
     await this.startAll(await this.addServiceInstances("users"), log);
-    await this.startAll([...(await this.addServiceInstances("postings")), ...(await this.addServiceInstances("notices"))], log);
+    await this.startAll(
+      [
+        ...(await this.addServiceInstances("postings")),
+        ...(await this.addServiceInstances("notices")),
+        // The web front end needs no store; it reaches users and Jaeger only when someone clicks.
+        ...(await this.addServiceInstances("web")),
+      ],
+      log,
+    );
 
     for (const service of SERVICES) this.writeEndpoints(service);
     const envoyConfigPath = join(config.runDir, "envoy.json");
@@ -219,7 +227,7 @@ export class Stack {
   async stop(log: (line: string) => void): Promise<void> {
     const order: string[][] = [
       ["gateway"],
-      [...this.instances.postings, ...this.instances.notices].map((i) => i.name),
+      [...this.instances.web, ...this.instances.postings, ...this.instances.notices].map((i) => i.name),
       this.instances.users.map((i) => i.name),
       ["jaeger", "redis-notices", "redis-events", "postgres"],
     ];
@@ -251,11 +259,13 @@ export class Stack {
         users: this.instances.users.map((i) => `http://127.0.0.1:${i.port}`),
         postings: this.instances.postings.map((i) => `http://127.0.0.1:${i.port}`),
         notices: this.instances.notices.map((i) => `http://127.0.0.1:${i.port}`),
+        web: this.instances.web.map((i) => `http://127.0.0.1:${i.port}`),
       },
       instances: {
         users: this.instances.users.map((i) => i.name),
         postings: this.instances.postings.map((i) => i.name),
         notices: this.instances.notices.map((i) => i.name),
+        web: this.instances.web.map((i) => i.name),
       },
       databaseUrl: this.superuserUrl,
       redisNoticesUrl: `redis://127.0.0.1:${config.ports.redisNotices}`,

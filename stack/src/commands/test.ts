@@ -20,7 +20,7 @@ export type TestOptions = { keep: boolean; only?: string[] };
  */
 export async function test(options: TestOptions): Promise<number> {
   const started = performance.now();
-  const [tools, schemathesis] = await Promise.all([ensureTools(), ensureSchemathesis(createToolContext())]);
+  const [tools, schemathesis] = await Promise.all([ensureTools(undefined, { browser: true }), ensureSchemathesis(createToolContext())]);
   await prepareWorkspace(tools);
   const dataDir = mkdtempSync(join(tmpdir(), "msa-board-test-"));
   const config = await testConfig(dataDir);
@@ -49,6 +49,7 @@ export async function test(options: TestOptions): Promise<number> {
     SCHEMATHESIS_BIN: schemathesis,
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
+    ...(tools.chromium ? { CHROMIUM_BIN: tools.chromium } : {}),
   };
 
   for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
