@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { seriousViolations } from "./support/axe.ts";
 import { launchChromium } from "./support/browser.ts";
-import { open, openTrace, signUp, traceIdOf, uniqueEmail, writePosting } from "./support/pages.ts";
+import { logIn, open, openTrace, signUp, traceIdOf, uniqueEmail, waitForSpan, writePosting } from "./support/pages.ts";
 import { boardUrl, loadStack } from "./support/stack.ts";
 
 const stack = loadStack();
@@ -52,6 +52,62 @@ describe("a visitor", () => {
     await page.getByRole("heading", { name: "Notices" }).waitFor();
     await page.getByRole("heading", { name: "Postings, newest first" }).waitFor();
     await expectAccessible("board");
+  });
+
+  test("the page is small: HTML, script and stylesheet weigh under 25 kB on the wire, all from this origin", async () => {
+    const fresh = await browser.newContext();
+    try {
+      const visit = await fresh.newPage();
+      await open(visit, base);
+      await visit.locator('section[aria-busy="false"]').waitFor();
+      const files = (await visit.evaluate(() =>
+        [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")].map((e) => {
+          const r = e as PerformanceResourceTiming;
+          return { url: r.name, initiator: r.initiatorType, transfer: r.transferSize, body: r.decodedBodySize };
+        }),
+      )) as { url: string; initiator: string; transfer: number; body: number }[];
+      const page = files.filter((f) => f.initiator === "navigation" || f.url.includes("/assets/"));
+      const wire = page.reduce((n, f) => n + f.transfer, 0);
+      const unpacked = page.reduce((n, f) => n + f.body, 0);
+      console.log(
+        `page weight: ${page.length} files, ${(wire / 1024).toFixed(1)} kB on the wire (${(unpacked / 1024).toFixed(1)} kB unpacked)`,
+      );
+      expect(page.map((f) => f.initiator).sort()).toEqual(["link", "navigation", "script"]);
+      expect(wire).toBeLessThan(25 * 1024);
+      expect(files.every((f) => new URL(f.url).origin === base)).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test("pages through the board: “More postings” follows nextCursor", async () => {
+    // Eleven postings by someone else, through the public API, so there is surely a second page.
+    const api = (path: string, init: { json: unknown; token?: string }) =>
+      fetch(`${stack.gatewayUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+        body: JSON.stringify(init.json),
+      });
+    const author = { name: "Seeder", email: uniqueEmail("seeder"), password: `pw-${crypto.randomUUID()}` };
+    expect((await api("/users", { json: author })).status).toBe(201);
+    const login = await api("/login", { json: { email: author.email, password: author.password } });
+    expect(login.status).toBe(200);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const seeded: string[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const title = `Seeded ${i} ${Date.now().toString(36)}`;
+      expect((await api("/postings", { json: { title, body: "seed" }, token: accessToken })).status).toBe(201);
+      seeded.unshift(title);
+    }
+    await open(page, base);
+    await page.locator('section[aria-busy="false"]').waitFor();
+    const titles = () => page.locator(".postings li > a").allInnerTexts();
+    expect(await titles()).toEqual(seeded.slice(0, 10));
+    await page.getByRole("button", { name: "More postings" }).click();
+    await page.locator(".postings li", { hasText: seeded[10] as string }).waitFor();
+    const all = await titles();
+    expect(all.slice(0, 11)).toEqual(seeded);
+    expect(new Set(all).size).toBe(all.length);
   });
 
   test("gets a sign-up problem shown beside the field it concerns", async () => {
@@ -107,6 +163,13 @@ describe("a visitor", () => {
 });
 
 describe("a signed-in user", () => {
+  test("logs out, and back in", async () => {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("link", { name: "Log in", exact: true }).waitFor();
+    expect(await page.locator(".action-log li").first().innerText()).toMatch(/Log out POST \/session\/logout → 204/);
+    await logIn(page, base, person);
+  });
+
   test("posts, and sees the posting on the board with the trace of the click", async () => {
     keptId = await writePosting(page, base, kept);
     await expectAccessible("posting");
@@ -166,19 +229,14 @@ describe("a signed-in user", () => {
 
     await openTrace(page, base, traceId);
     // The consumer's spans arrive after the request's; look again, as a person would.
-    await eventually(async () => {
-      if ((await page.locator(".waterfall tbody").innerText()).includes("process user.deleted")) return true;
-      const again = page.getByRole("button", { name: "Ask Jaeger again" });
-      if (await again.isVisible()) await again.click();
-      return false;
-    }, 15_000);
+    await waitForSpan(page, "process user.deleted");
     const services = await page.locator(".facts .legend").allInnerTexts();
     expect(services).toEqual(expect.arrayContaining(["gateway", "users", "postings"]));
     expect(await page.locator(".waterfall tbody").innerText()).toMatch(/redis (XADD|XACK)/);
 
     await eventually(async () => {
       await open(page, base);
-      await page.locator(".postings, .outcome").first().waitFor();
+      await page.locator('section[aria-busy="false"]').waitFor();
       return (await page.locator(".postings li", { hasText: kept.title }).count()) === 0;
     });
     await open(page, base, `#/postings/${keptId}`);

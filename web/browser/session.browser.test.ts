@@ -42,7 +42,7 @@ describe("the refresh cookie", () => {
 
   test("a reload keeps you logged in: a new access token comes through the cookie", async () => {
     await page.reload();
-    await page.getByRole("link", { name: /^Profile/ }).waitFor();
+    await page.getByRole("link", { name: /^Profile/ }).waitFor({ timeout: 10_000 });
     expect(await page.locator(".whoami").innerText()).toBe(user.name);
     await open(page, base, "#/profile");
     await page.getByText(user.email).waitFor();
@@ -65,7 +65,7 @@ describe("the refresh cookie", () => {
   });
 
   test("log out ends the session: after a reload you are a visitor", async () => {
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Log out" }).click({ timeout: 10_000 });
     await page.getByRole("link", { name: "Log in" }).first().waitFor();
     expect((await context.cookies(base)).filter((c) => c.name.startsWith("__Secure-msa"))).toEqual([]);
     await page.reload();

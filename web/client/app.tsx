@@ -149,7 +149,8 @@ export function App() {
   return (
     <>
       <Header />
-      <div class="layout">
+      {/* A waterfall needs the width: the action panel moves below it. */}
+      <div class={route.page === "trace" ? "layout layout-wide" : "layout"}>
         <main ref={main} tabIndex={-1}>
           <Page route={route} />
         </main>

@@ -83,7 +83,8 @@ export async function logOut(): Promise<ApiResult> {
   const csrf = csrfToken();
   const result = await request("POST", "/session/logout", csrf ? { headers: { "x-csrf-token": csrf } } : {});
   recordAction("Log out", result);
-  if (result.ok) end();
+  // Forget the access token here whatever users said; a cookie that survived a failure is refused later.
+  end();
   return result;
 }
 

@@ -4,14 +4,14 @@ import { join } from "node:path";
 import { testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { Stack } from "../stack.ts";
-import { serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
+import { screenshotSuites, serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
 import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
 import { createToolContext, ensureTools } from "../tools/index.ts";
 import { ensureSchemathesis } from "../tools/schemathesis.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
 
-export type TestOptions = { keep: boolean; only?: string[] };
+export type TestOptions = { keep: boolean; only?: string[]; screenshots?: boolean };
 
 /**
  * `npm test`: static checks, then a throw-away stack on free ports, each service's own suite
@@ -52,7 +52,7 @@ export async function test(options: TestOptions): Promise<number> {
     ...(tools.chromium ? { CHROMIUM_BIN: tools.chromium } : {}),
   };
 
-  for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
+  if (!options.screenshots) for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
 
   try {
     console.log(`\n▸ starting the test stack (free ports, data in ${dataDir})`);
@@ -76,7 +76,8 @@ export async function test(options: TestOptions): Promise<number> {
     MSA_STACK_FILE: join(config.runDir, "stack.json"),
     JAEGER_URL: description.jaegerUrl,
   };
-  for (const suite of [...serviceSuites(tools), ...systemSuites(tools)].filter(selected)) {
+  const suites = options.screenshots ? screenshotSuites(tools) : [...serviceSuites(tools), ...systemSuites(tools)];
+  for (const suite of suites.filter(selected)) {
     results.push(await runSuite(suite, stackEnv));
   }
   await cleanup();

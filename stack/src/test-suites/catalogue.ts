@@ -57,6 +57,13 @@ export function serviceSuites(tools: Tools): Suite[] {
   ];
 }
 
+/** `npm run screenshots`: the web part's PNGs of its main pages (web/screenshots/), against a test stack. */
+export function screenshotSuites(tools: Tools): Suite[] {
+  return [
+    { name: "web: screenshots", kind: "check", cwd: at("web"), command: [tools.bun, "run", "browser/screenshots.ts"], timeoutMs: 300_000 },
+  ];
+}
+
 /** Through the real gateway; chaos last, since it kills parts of the stack. */
 export function systemSuites(tools: Tools): Suite[] {
   return [

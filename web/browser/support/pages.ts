@@ -53,3 +53,17 @@ export async function openTrace(page: Page, base: string, traceId: string): Prom
   await open(page, base, `#/trace/${traceId}`);
   await page.getByText("Complete as far as Jaeger knows").waitFor({ timeout: 20_000 });
 }
+
+/**
+ * Waits until the waterfall shows a span containing `text`, asking Jaeger again (the page's own
+ * button) while it does not: an event consumer's spans reach Jaeger after the request's.
+ */
+export async function waitForSpan(page: Page, text: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.locator(".waterfall tbody").innerText()).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`no span with "${text}" in the waterfall after ${timeoutMs} ms`);
+    const round = Number(await page.locator(".trace-state").getAttribute("data-round"));
+    await page.getByRole("button", { name: "Ask Jaeger again" }).click();
+    await page.locator(`.trace-state[data-round="${round + 1}"]`, { hasText: "Complete as far as Jaeger knows" }).waitFor();
+  }
+}

@@ -63,7 +63,7 @@ export function BoardPage() {
     <>
       <h1 tabIndex={-1}>The board</h1>
       <Notices />
-      <section aria-labelledby="postings-title">
+      <section aria-labelledby="postings-title" aria-busy={loaded ? "false" : "true"}>
         <h2 id="postings-title">Postings, newest first</h2>
         {signedIn ? (
           <p>

@@ -72,12 +72,12 @@ export function NoticesPage() {
           Only admins may post notices. You can try: the notices service checks your role itself and will refuse.
         </p>
       )}
-      <section aria-labelledby="new-notice-title">
-        <h2 id="new-notice-title">New notice</h2>
+      <section aria-labelledby="new-notice-heading">
+        <h2 id="new-notice-heading">New notice</h2>
         <NoticeForm onSaved={() => void load()} />
       </section>
-      <section aria-labelledby="current-notices-title">
-        <h2 id="current-notices-title">Current notices</h2>
+      <section aria-labelledby="current-notices-heading">
+        <h2 id="current-notices-heading">Current notices</h2>
         {notices.length === 0 && <p>No notices.</p>}
         <ul class="notice-list">
           {notices.map((n) => (

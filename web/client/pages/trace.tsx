@@ -48,7 +48,7 @@ export function TracePage({ id }: { id: string }) {
       <p>
         Trace id <code>{id}</code>: everything one request did, across the gateway and the services, read from Jaeger.
       </p>
-      <p role="status" class="trace-state">
+      <p role="status" class="trace-state" data-round={round}>
         {waiting ? "Collecting spans from Jaeger…" : view ? `Complete as far as Jaeger knows: ${view.rows.length} spans.` : ""}
       </p>
       {!waiting && (

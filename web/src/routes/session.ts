@@ -69,9 +69,8 @@ const sessionEnded = (c: Context, detail: string) => {
 };
 
 export function registerSession(app: Hono, deps: AppDeps): void {
-  const guard = [requireSameOrigin(), jsonBody({ maxBytes: 8 * 1024 })] as const;
-
-  app.post("/session", ...guard, async (c) => {
+  // Renewing and ending a session take no body: the cookie and the CSRF header are the request.
+  app.post("/session", requireSameOrigin(), jsonBody({ maxBytes: 8 * 1024 }), async (c) => {
     const parsed = LoginBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) {
       throw new ProblemError("validation", "Send an email and a password.", {
@@ -82,7 +81,7 @@ export function registerSession(app: Hono, deps: AppDeps): void {
     return reply.status === 200 ? startSession(c, deps, reply) : passOn(c, reply);
   });
 
-  app.post("/session/refresh", ...guard, async (c) => {
+  app.post("/session/refresh", requireSameOrigin(), async (c) => {
     const refreshToken = refreshTokenOf(c);
     if (!refreshToken) return sessionEnded(c, "There is no session to renew; log in.");
     if (!csrfTokenMatches(deps.csrfSecret, refreshToken, c.req.header(CSRF_HEADER))) {
@@ -95,7 +94,7 @@ export function registerSession(app: Hono, deps: AppDeps): void {
     return sessionEnded(c, "Your session has ended; log in again.");
   });
 
-  app.post("/session/logout", ...guard, async (c) => {
+  app.post("/session/logout", requireSameOrigin(), async (c) => {
     const refreshToken = refreshTokenOf(c);
     if (refreshToken) {
       if (!csrfTokenMatches(deps.csrfSecret, refreshToken, c.req.header(CSRF_HEADER))) {
