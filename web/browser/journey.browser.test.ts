@@ -165,7 +165,7 @@ describe("a visitor", () => {
 describe("a signed-in user", () => {
   test("logs out, and back in", async () => {
     await page.getByRole("button", { name: "Log out" }).click();
-    await page.getByRole("link", { name: "Log in", exact: true }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" }).waitFor();
     expect(await page.locator(".action-log li").first().innerText()).toMatch(/Log out POST \/session\/logout → 204/);
     await logIn(page, base, person);
   });
@@ -181,6 +181,19 @@ describe("a signed-in user", () => {
     expect(await item.locator(".author").innerText()).toBe(person.name);
     // Newest first: nothing was posted after it.
     expect(await page.locator(".postings li a").first().innerText()).toBe(kept.title);
+  });
+
+  test("edits the posting: only its author sees Edit", async () => {
+    await open(page, base, `#/postings/${keptId}`);
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByRole("heading", { name: "Edit your posting" }).waitFor();
+    await expect(page.getByLabel("Title").inputValue()).resolves.toBe(kept.title);
+    kept.title = `${kept.title} (edited)`;
+    await page.getByLabel("Title").fill(kept.title);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator("main h1", { hasText: kept.title }).waitFor();
+    expect(await page.locator(".byline").innerText()).toContain("edited");
+    await expectAccessible("edit");
   });
 
   test("renames, and watches the author name change on the board", async () => {
@@ -225,7 +238,7 @@ describe("a signed-in user", () => {
     await page.getByRole("button", { name: "Delete account" }).click();
     await page.getByRole("heading", { name: "Account deleted" }).waitFor();
     const traceId = await traceIdOf(page, "Delete account");
-    await page.getByRole("link", { name: /^Log in$/ }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" }).waitFor();
 
     await openTrace(page, base, traceId);
     // The consumer's spans arrive after the request's; look again, as a person would.

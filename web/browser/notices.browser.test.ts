@@ -1,9 +1,12 @@
-/** The notices on top of the board: an admin posts one through the editor; a user is refused by notices itself. */
+/**
+ * What only admins may do: post notices (a user is refused by notices itself), and delete anyone's
+ * posting (others see neither Edit nor Delete on a posting that is not theirs).
+ */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { seriousViolations } from "./support/axe.ts";
 import { launchChromium } from "./support/browser.ts";
-import { logIn, open, signUp, traceIdOf, uniqueEmail } from "./support/pages.ts";
+import { logIn, open, signUp, traceIdOf, uniqueEmail, writePosting } from "./support/pages.ts";
 import { boardUrl, loadStack } from "./support/stack.ts";
 
 const stack = loadStack();
@@ -55,5 +58,35 @@ describe("notices", () => {
     await open(page, base);
     await page.locator(".notices").waitFor();
     expect(await page.locator(".notices").innerText()).not.toContain("Free pizza");
+  });
+});
+
+describe("postings of others", () => {
+  test("a user sees no Edit or Delete on someone else's posting; an admin may delete it", async () => {
+    if (!stack.admin) throw new Error("the stack description has no admin credentials (only the test stack shares them)");
+    const author = await (await browser.newContext()).newPage();
+    const owner = { name: "Owner", email: uniqueEmail("owner"), password: `pw-${crypto.randomUUID()}` };
+    await signUp(author, base, owner);
+    await logIn(author, base, owner);
+    const id = await writePosting(author, base, { title: `Not yours ${Date.now().toString(36)}`, body: "Hands off." });
+
+    const other = await (await browser.newContext()).newPage();
+    const stranger = { name: "Stranger", email: uniqueEmail("stranger"), password: `pw-${crypto.randomUUID()}` };
+    await signUp(other, base, stranger);
+    await logIn(other, base, stranger);
+    await open(other, base, `#/postings/${id}`);
+    await other.locator(".posting .text").waitFor();
+    expect(await other.getByRole("link", { name: "Edit" }).count()).toBe(0);
+    expect(await other.getByRole("button", { name: "Delete…" }).count()).toBe(0);
+
+    const admin = await (await browser.newContext()).newPage();
+    await logIn(admin, base, stack.admin);
+    await open(admin, base, `#/postings/${id}`);
+    await admin.locator(".posting .text").waitFor();
+    expect(await admin.getByRole("link", { name: "Edit" }).count()).toBe(0);
+    await admin.getByRole("button", { name: "Delete…" }).click();
+    await admin.getByRole("button", { name: "Yes, delete it" }).click();
+    await admin.getByRole("heading", { name: "Posting deleted" }).waitFor();
+    expect(await admin.locator(".outcome").innerText()).toMatch(/DELETE \/postings\/\S+ → 204/);
   });
 });

@@ -127,7 +127,7 @@ function Header() {
 }
 
 export function App() {
-  const route = useRoute();
+  const { route, key } = useRoute();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
@@ -152,7 +152,7 @@ export function App() {
       {/* A waterfall needs the width: the action panel moves below it. */}
       <div class={route.page === "trace" ? "layout layout-wide" : "layout"}>
         <main ref={main} tabIndex={-1}>
-          <Page route={route} />
+          <Page key={key} route={route} />
         </main>
         <ActionLog />
       </div>

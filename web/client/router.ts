@@ -51,10 +51,15 @@ export function navigate(to: string): void {
   window.location.hash = to.replace(/^#/, "");
 }
 
-export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+/**
+ * The current page, and a key that changes with every navigation (the whole fragment, query
+ * included): a page keyed by it starts afresh and loads its data again.
+ */
+export function useRoute(): { route: Route; key: string } {
+  const read = () => ({ route: parseRoute(window.location.hash), key: window.location.hash });
+  const [route, setRoute] = useState(read);
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
+    const onChange = () => setRoute(read());
     window.addEventListener("hashchange", onChange);
     return () => window.removeEventListener("hashchange", onChange);
   }, []);

@@ -8,8 +8,15 @@ export function uniqueEmail(tag: string): string {
   return `${tag}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 6)}@web.msa-board.test`;
 }
 
+let visits = 0;
+
+/**
+ * Goes to a page as a link would (no reload: the in-memory session stays). A fresh `visit` query
+ * makes every call a new navigation, so the page loads its data again even when already there.
+ */
 export async function open(page: Page, base: string, hash = "#/"): Promise<void> {
-  await page.goto(`${base}/${hash}`);
+  visits += 1;
+  await page.goto(`${base}/${hash}${hash.includes("?") ? "&" : "?"}visit=${visits}`);
   await page.locator("main h1").first().waitFor();
 }
 
