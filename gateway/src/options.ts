@@ -173,7 +173,7 @@ export const containerGatewayOptions = (): GatewayOptions => ({
     users: { kind: "dns", host: "users", port: 3001 },
     postings: { kind: "dns", host: "postings", port: 3002 },
     notices: { kind: "dns", host: "notices", port: 3003 },
-    web: { kind: "dns", host: "web", port: 3000 },
+    web: { kind: "dns", host: "web", port: 3004 },
   },
   otlp: { host: "jaeger", port: 4317 },
 });

@@ -33,7 +33,7 @@ export const defaultPorts: Ports = {
   users: 3001,
   postings: 3002,
   notices: 3003,
-  web: 3000,
+  web: 3004,
   postgres: 55432,
   redisNotices: 6380,
   redisEvents: 6381,

@@ -5,7 +5,7 @@ import { loadConfig } from "./config.ts";
 describe("config", () => {
   test("defaults fit the native stack", () => {
     const config = loadConfig({});
-    expect(config.PORT).toBe(3000);
+    expect(config.PORT).toBe(3004);
     expect(config.USERS_URL).toBe("http://127.0.0.1:8080");
     expect(config.JAEGER_QUERY_URL).toBe("http://127.0.0.1:16686");
     expect(config.JAEGER_UI_URL).toBeUndefined();

@@ -11,7 +11,7 @@ export const configSchema = z
   .object({
     NODE_ENV: z.string().optional(),
     HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: envPort(3000),
+    PORT: envPort(3004),
     /**
      * Where the session endpoints reach users' `/login`, `/token/refresh` and `/logout`. Natively
      * the gateway (it knows the live users instances in either shape, also mid-roll); in containers
