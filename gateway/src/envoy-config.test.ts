@@ -139,7 +139,7 @@ describe("clusters", () => {
     expect(byName.notices.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(3003);
     expect(byName.web.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
       address: "web",
-      port_value: 3000,
+      port_value: 3004,
     });
     expect(byName.otlp.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
       address: "jaeger",
