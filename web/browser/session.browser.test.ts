@@ -31,7 +31,8 @@ afterAll(async () => {
 
 describe("the refresh cookie", () => {
   test("is HttpOnly, Secure, SameSite=Strict and scoped to /session; the CSRF cookie is not HttpOnly", async () => {
-    const cookies = await context.cookies(base);
+    // All of them: the refresh cookie is scoped to /session, so the page URL alone would not list it.
+    const cookies = await context.cookies();
     const refresh = cookies.find((c) => c.name === "__Secure-msa-refresh");
     expect(refresh).toEqual(expect.objectContaining({ httpOnly: true, secure: true, sameSite: "Strict", path: "/session" }));
     const csrf = cookies.find((c) => c.name === "__Secure-msa-csrf");
@@ -53,8 +54,8 @@ describe("the refresh cookie", () => {
       async () => (await fetch("/session/refresh", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status,
     );
     expect(withoutHeader).toBe(403);
-    const cookieHeader = (await context.cookies(base)).map((c) => `${c.name}=${c.value}`).join("; ");
-    const csrf = (await context.cookies(base)).find((c) => c.name === "__Secure-msa-csrf")?.value ?? "";
+    const cookieHeader = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const csrf = (await context.cookies()).find((c) => c.name === "__Secure-msa-csrf")?.value ?? "";
     const crossSite = await fetch(`${base}/session/refresh`, {
       method: "POST",
       headers: { cookie: cookieHeader, "x-csrf-token": csrf, origin: "https://evil.example", "content-type": "application/json" },
@@ -67,7 +68,7 @@ describe("the refresh cookie", () => {
   test("log out ends the session: after a reload you are a visitor", async () => {
     await page.getByRole("button", { name: "Log out" }).click({ timeout: 10_000 });
     await page.getByRole("link", { name: "Log in" }).first().waitFor();
-    expect((await context.cookies(base)).filter((c) => c.name.startsWith("__Secure-msa"))).toEqual([]);
+    expect((await context.cookies()).filter((c) => c.name.startsWith("__Secure-msa"))).toEqual([]);
     await page.reload();
     await page.locator("main h1").first().waitFor();
     await page.getByRole("link", { name: "Sign up" }).first().waitFor();
