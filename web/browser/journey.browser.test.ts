@@ -123,6 +123,7 @@ describe("a signed-in user", () => {
     await open(page, base, `#/postings/${keptId}`);
     await page.getByRole("link", { name: "Edit" }).click();
     await page.getByRole("heading", { name: "Edit your posting" }).waitFor();
+    await page.getByLabel("Title").waitFor();
     await expect(page.getByLabel("Title").inputValue()).resolves.toBe(kept.title);
     kept.title = `${kept.title} (edited)`;
     await page.getByLabel("Title").fill(kept.title);

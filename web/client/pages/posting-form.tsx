@@ -12,6 +12,8 @@ export function PostingFormPage({ id }: { id?: string }) {
   const [body, setBody] = useState("");
   const [result, setResult] = useState<ApiResult | null>(null);
   const [busy, setBusy] = useState(false);
+  // Editing: the form appears once the posting is there, never empty first.
+  const [loaded, setLoaded] = useState(!id);
 
   useEffect(() => {
     if (!id) return;
@@ -19,6 +21,7 @@ export function PostingFormPage({ id }: { id?: string }) {
       if (r.ok && r.body) {
         setTitle(r.body.title);
         setBody(r.body.body);
+        setLoaded(true);
       } else setResult(r);
     });
   }, [id]);
@@ -38,13 +41,16 @@ export function PostingFormPage({ id }: { id?: string }) {
   return (
     <>
       <h1 tabIndex={-1}>{id ? "Edit your posting" : "Write a posting"}</h1>
-      <form onSubmit={submit} noValidate>
-        <Field id="title" label="Title" value={title} onInput={setTitle} error={errors.title} maxLength={200} required />
-        <Field id="body" label="Text" value={body} onInput={setBody} error={errors.body} multiline maxLength={20000} required />
-        <button type="submit" disabled={busy}>
-          {id ? "Save" : "Post"}
-        </button>
-      </form>
+      {!loaded && !result && <p role="status">Loading your posting…</p>}
+      {loaded && (
+        <form onSubmit={submit} noValidate>
+          <Field id="title" label="Title" value={title} onInput={setTitle} error={errors.title} maxLength={200} required />
+          <Field id="body" label="Text" value={body} onInput={setBody} error={errors.body} multiline maxLength={20000} required />
+          <button type="submit" disabled={busy}>
+            {id ? "Save" : "Post"}
+          </button>
+        </form>
+      )}
       <Outcome result={result} />
     </>
   );
