@@ -40,6 +40,28 @@ describe("notices", () => {
     expect(await onBoard.innerText()).toContain(notice.body);
   });
 
+  test("an admin edits a notice, then deletes it", async () => {
+    if (!stack.admin) throw new Error("the stack description has no admin credentials (only the test stack shares them)");
+    const page = await (await browser.newContext()).newPage();
+    await logIn(page, base, stack.admin);
+    await open(page, base, "#/notices");
+    const title = `Short notice ${Date.now().toString(36)}`;
+    await page.locator("#new-notice-title").fill(title);
+    await page.locator("#new-notice-body").fill("Soon corrected.");
+    await page.getByRole("button", { name: "Post notice" }).click();
+    await page.getByRole("button", { name: `Edit notice ${title}` }).click();
+    const edited = `${title} (corrected)`;
+    const form = page.getByRole("form", { name: `Edit notice ${title}` });
+    await form.getByLabel("Title").fill(edited);
+    await form.getByRole("button", { name: "Save notice" }).click();
+    await page.getByRole("button", { name: `Delete notice ${edited}` }).click();
+    await page.getByText("Notice deleted.").waitFor();
+    expect(await traceIdOf(page, "Delete a notice")).toMatch(/^[0-9a-f]{32}$/);
+    await open(page, base);
+    await page.locator(".notices h2").waitFor();
+    expect(await page.locator(".notices").innerText()).not.toContain(title);
+  });
+
   test("a user cannot: notices answers 403, shown in words with its trace", async () => {
     const page = await (await browser.newContext()).newPage();
     const user = { name: "Not an admin", email: uniqueEmail("user"), password: `pw-${crypto.randomUUID()}` };
