@@ -153,8 +153,12 @@ describe("a signed-in user", () => {
   test("deletes a posting and opens the trace of that click", async () => {
     const id = await writePosting(page, base, removed);
     await page.getByRole("button", { name: "Delete…" }).click();
-    await page.getByRole("button", { name: "Yes, delete it" }).click();
+    // The question takes the focus: Enter on it deletes, nothing else needs the mouse.
+    await page.getByRole("button", { name: "Yes, delete it" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Yes, delete it");
+    await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Posting deleted" }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Posting deleted");
     const traceId = await traceIdOf(page, "Delete a posting");
     await page.locator(".outcome .trace-link").click();
     await page.getByText("Complete as far as Jaeger knows").waitFor({ timeout: 20_000 });

@@ -1,6 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { Outcome } from "../components/outcome.tsx";
 import { When } from "../components/when.tsx";
+import { useFocusWhenShown } from "../focus.ts";
 import type { ApiResult } from "../http.ts";
 import { href } from "../router.ts";
 import { api, session } from "../session.ts";
@@ -13,6 +14,17 @@ export function PostingPage({ id }: { id: string }) {
   const [deleteResult, setDeleteResult] = useState<ApiResult | null>(null);
   const [confirming, setConfirming] = useState(false);
   const user = useStore(session).current?.user;
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  const deletedHeading = useFocusWhenShown<HTMLHeadingElement>(deleteResult?.ok === true);
+
+  // Keyboard users land on the question's answer, and back on "Delete…" if they keep the posting.
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+    else if (asked.current) deleteButton.current?.focus();
+    asked.current = confirming || asked.current;
+  }, [confirming]);
 
   useEffect(() => {
     void api<Posting>("Open a posting", "GET", `/postings/${encodeURIComponent(id)}`).then((r) => {
@@ -30,7 +42,9 @@ export function PostingPage({ id }: { id: string }) {
   if (deleteResult?.ok) {
     return (
       <>
-        <h1 tabIndex={-1}>Posting deleted</h1>
+        <h1 tabIndex={-1} ref={deletedHeading}>
+          Posting deleted
+        </h1>
         <Outcome result={deleteResult} success="The posting is gone from the board." />
         <p>
           <a href={href.board}>Back to the board</a>
@@ -72,14 +86,14 @@ export function PostingPage({ id }: { id: string }) {
             </a>
           )}
           {mayDelete && !confirming && (
-            <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            <button type="button" class="danger" ref={deleteButton} onClick={() => setConfirming(true)}>
               Delete…
             </button>
           )}
           {confirming && (
             <fieldset class="confirm">
               <legend>Delete this posting for good?</legend>
-              <button type="button" class="danger" onClick={() => void remove()}>
+              <button type="button" class="danger" ref={confirmButton} onClick={() => void remove()}>
                 Yes, delete it
               </button>
               <button type="button" onClick={() => setConfirming(false)}>

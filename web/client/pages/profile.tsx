@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { Field } from "../components/field.tsx";
 import { fieldErrors, Outcome } from "../components/outcome.tsx";
 import { When } from "../components/when.tsx";
+import { useFocusWhenShown } from "../focus.ts";
 import type { ApiResult } from "../http.ts";
 import { href } from "../router.ts";
 import { api, forgetSession, renamed } from "../session.ts";
@@ -102,6 +103,7 @@ export function ProfilePage() {
   const [user, setUser] = useState<User | null>(null);
   const [load, setLoad] = useState<ApiResult | null>(null);
   const [deleted, setDeleted] = useState<ApiResult | null>(null);
+  const deletedHeading = useFocusWhenShown<HTMLHeadingElement>(deleted !== null);
   useEffect(() => {
     void api<User>("Open your profile", "GET", "/user", { auth: true }).then((r) => {
       setLoad(r);
@@ -112,7 +114,9 @@ export function ProfilePage() {
   if (deleted) {
     return (
       <>
-        <h1 tabIndex={-1}>Account deleted</h1>
+        <h1 tabIndex={-1} ref={deletedHeading}>
+          Account deleted
+        </h1>
         <Outcome result={deleted} success="Your account is gone; your postings leave the board within a few seconds." />
         <p>
           <a href={href.board}>Back to the board</a>
