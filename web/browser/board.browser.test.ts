@@ -87,4 +87,13 @@ describe("the board", () => {
     expect(all.slice(0, 11)).toEqual(seeded);
     expect(new Set(all).size).toBe(all.length);
   });
+
+  test("a page that needs an account, and a page that does not exist, say so in words", async () => {
+    await open(page, base, "#/write");
+    await page.getByRole("heading", { name: "Log in first" }).waitFor();
+    await expectAccessible("log in first");
+    await open(page, base, "#/no/such/page");
+    await page.getByRole("heading", { name: "No such page" }).waitFor();
+    await expectAccessible("not found");
+  });
 });

@@ -107,6 +107,9 @@ describe("a signed-in user", () => {
   });
 
   test("posts, and sees the posting on the board with the trace of the click", async () => {
+    await open(page, base, "#/write");
+    await page.getByLabel("Title").waitFor();
+    await expectAccessible("write");
     keptId = await writePosting(page, base, kept);
     await expectAccessible("posting");
     expect(await page.locator(".text").innerText()).toBe(kept.body);
@@ -159,6 +162,7 @@ describe("a signed-in user", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Posting deleted" }).waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Posting deleted");
+    await expectAccessible("posting deleted");
     const traceId = await traceIdOf(page, "Delete a posting");
     await page.locator(".outcome .trace-link").click();
     await page.getByText("Complete as far as Jaeger knows").waitFor({ timeout: 20_000 });
@@ -178,6 +182,7 @@ describe("a signed-in user", () => {
     await page.getByLabel("Yes, delete my account and my postings").check();
     await page.getByRole("button", { name: "Delete account" }).click();
     await page.getByRole("heading", { name: "Account deleted" }).waitFor();
+    await expectAccessible("account deleted");
     const traceId = await traceIdOf(page, "Delete account");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Log in" }).waitFor();
 
