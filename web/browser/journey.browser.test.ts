@@ -73,7 +73,7 @@ describe("a visitor", () => {
     await page.getByRole("link", { name: /^Profile/ }).waitFor();
     expect(await page.locator(".whoami").innerText()).toBe(person.name);
     // The new page's heading has the focus, so keyboard users start there.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await page.waitForFunction(() => document.activeElement?.tagName === "H1");
   });
 
   test("a wrong password is a readable message, not a stack trace", async () => {
@@ -158,10 +158,10 @@ describe("a signed-in user", () => {
     await page.getByRole("button", { name: "Delete…" }).click();
     // The question takes the focus: Enter on it deletes, nothing else needs the mouse.
     await page.getByRole("button", { name: "Yes, delete it" }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Yes, delete it");
+    await page.waitForFunction(() => document.activeElement?.textContent === "Yes, delete it");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Posting deleted" }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Posting deleted");
+    await page.waitForFunction(() => document.activeElement?.textContent?.trim() === "Posting deleted");
     await expectAccessible("posting deleted");
     const traceId = await traceIdOf(page, "Delete a posting");
     await page.locator(".outcome .trace-link").click();
