@@ -1,5 +1,13 @@
 import type { ServiceName } from "@msa-board/stack/config";
-import { DEV_CURSOR_SECRET, defaultPorts, nativeServiceEnv, PER_INSTANCE_ENV, readableEnv, SHUTDOWN_TIMEOUT_MS } from "./facts.ts";
+import {
+  DEV_CSRF_SECRET,
+  DEV_CURSOR_SECRET,
+  defaultPorts,
+  nativeServiceEnv,
+  PER_INSTANCE_ENV,
+  readableEnv,
+  SHUTDOWN_TIMEOUT_MS,
+} from "./facts.ts";
 
 /**
  * What each native address is called inside a container network (compose and Kubernetes alike).
@@ -10,9 +18,11 @@ export const containerAddresses = new Map<number, { host: string; port: number }
   [defaultPorts.users, { host: "users", port: defaultPorts.users }],
   [defaultPorts.postings, { host: "postings", port: defaultPorts.postings }],
   [defaultPorts.notices, { host: "notices", port: defaultPorts.notices }],
+  [defaultPorts.web, { host: "web", port: defaultPorts.web }],
   [defaultPorts.gateway, { host: "gateway", port: defaultPorts.gateway }],
   [defaultPorts.otlpHttp, { host: "jaeger", port: defaultPorts.otlpHttp }],
   [defaultPorts.otlpGrpc, { host: "jaeger", port: defaultPorts.otlpGrpc }],
+  [defaultPorts.jaegerQuery, { host: "jaeger", port: defaultPorts.jaegerQuery }],
   [defaultPorts.postgres, { host: "postgres", port: 5432 }],
   [defaultPorts.redisNotices, { host: "redis-notices", port: 6379 }],
   [defaultPorts.redisEvents, { host: "redis-events", port: 6379 }],
@@ -58,9 +68,19 @@ export function expectedContainerEnv(service: ServiceName): Record<string, Expec
     // Natively the JWKS comes through the gateway, which tracks the live users instances during a
     // roll; in a container network the users Service name does that, so it is fetched from users.
     else if (name === "JWKS_URL") expected[name] = `http://users:${defaultPorts.users}${new URL(value).pathname}`;
+    // The web part's session calls: natively through the gateway (either shape, mid-roll); in
+    // containers straight to users, so the gateway's per-client login limit keys on browsers
+    // (POST /session) rather than on the web pod, and the TLS-only container gateway is not a hop.
+    else if (name === "USERS_URL") expected[name] = `http://users:${defaultPorts.users}`;
     else expected[name] = containerUrl(value);
   }
   expected.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
   if (service === "postings") expected.CURSOR_SECRET = DEV_CURSOR_SECRET;
+  if (service === "web") {
+    expected.CSRF_SECRET = DEV_CSRF_SECRET;
+    // Jaeger's image has its UI (the native build has none): the trace page links to it, on the
+    // host's loopback where compose publishes it (Kubernetes: `kubectl port-forward svc/jaeger 16686`).
+    expected.JAEGER_UI_URL = `http://localhost:${defaultPorts.jaegerQuery}`;
+  }
   return expected;
 }

@@ -9,6 +9,7 @@ import { defaultPorts } from "@msa-board/stack/ports";
 import { serviceEnv } from "@msa-board/stack/services";
 import stackVersions from "@msa-board/stack/versions.json";
 import { configSchema as usersConfig } from "@msa-board/users/config";
+import { DEV_CSRF_SECRET, configSchema as webConfig } from "@msa-board/web/config";
 import deployVersions from "../versions.json";
 
 /**
@@ -16,9 +17,9 @@ import deployVersions from "../versions.json";
  * are checked against the same source instead of a third hand-kept copy.
  */
 
-export const SERVICES: ServiceName[] = ["users", "postings", "notices"];
+export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
-export { DEV_ADMIN, DEV_CURSOR_SECRET, defaultPorts, deployVersions, repoRoot, stackVersions };
+export { DEV_ADMIN, DEV_CSRF_SECRET, DEV_CURSOR_SECRET, defaultPorts, deployVersions, repoRoot, stackVersions };
 
 export const fromRoot = (...path: string[]) => join(repoRoot, ...path);
 
@@ -51,10 +52,11 @@ export function nativeServiceEnv(service: ServiceName): Record<string, string> {
  */
 export const PER_INSTANCE_ENV = new Set(["INSTANCE_NAME", "CONSUMER_NAME"]);
 
-/** Every variable a service reads: its zod schema (users, postings) or Deno's `--allow-env` list (notices). */
+/** Every variable a service reads: its zod schema (users, postings, web) or Deno's `--allow-env` list (notices). */
 export function readableEnv(service: ServiceName): (name: string) => boolean {
   if (service === "users") return (name) => name in usersConfig.shape;
   if (service === "postings") return (name) => name in postingsConfig.shape;
+  if (service === "web") return (name) => name in webConfig.shape;
   const deno = JSON.parse(readFileSync(fromRoot("services", "notices", "deno.json"), "utf8")) as { tasks: { start: { command: string } } };
   const allowed = /--allow-env=(\S+)/.exec(deno.tasks.start.command)?.[1];
   if (!allowed) throw new Error("services/notices/deno.json: the start task has no --allow-env list");

@@ -226,6 +226,7 @@ describe("overlay prod", () => {
         "users-secrets/ADMIN_PASSWORD",
         "users-secrets/DATABASE_URL",
         "users-secrets/SIGNING_KEYS_ENCRYPTION_KEY",
+        "web-secrets/CSRF_SECRET",
       ].sort(),
     );
     const readme = readFileSync(fromRoot("deploy", "README.md"), "utf8");

@@ -14,7 +14,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const concrete = (path: string) => path.replace("{id}", "id-1");
+const concrete = (path: string) => path.replace(/\{\w+\}/, "id-1");
 const protectedRoutes = PUBLIC_ROUTES.filter((r) => r.auth === "bearer");
 const publicRoutes = PUBLIC_ROUTES.filter((r) => r.auth === "public");
 

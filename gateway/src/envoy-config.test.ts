@@ -34,6 +34,8 @@ describe("route table (the contract)", () => {
       [
         "POST /users users public",
         "POST /login users public",
+        "POST /token/refresh users public",
+        "POST /logout users public",
         "GET /user users bearer",
         "PATCH /user users bearer",
         "DELETE /user users bearer",
@@ -48,6 +50,12 @@ describe("route table (the contract)", () => {
         "GET /notice/{id} notices public",
         "PATCH /notice/{id} notices bearer",
         "DELETE /notice/{id} notices bearer",
+        "GET / web public",
+        "GET /assets/{file} web public",
+        "POST /session web public",
+        "POST /session/refresh web public",
+        "POST /session/logout web public",
+        "GET /traces/{traceId} web public",
       ].sort(),
     );
   });
@@ -73,7 +81,7 @@ describe("route table (the contract)", () => {
         r.auth === "bearer" ? expect.objectContaining({ requirement_name: "bearer" }) : expect.objectContaining({ disabled: true }),
       );
       const perIp = perFilter["envoy.filters.http.local_ratelimit"];
-      expect(Boolean(perIp)).toBe(["users.login", "users.sign-up"].includes(r.name));
+      expect(Boolean(perIp)).toBe(["users.login", "users.sign-up", "web.session.login"].includes(r.name));
     }
   });
 
@@ -129,6 +137,10 @@ describe("clusters", () => {
     });
     expect(byName.postings.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(3002);
     expect(byName.notices.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(3003);
+    expect(byName.web.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
+      address: "web",
+      port_value: 3004,
+    });
     expect(byName.otlp.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
       address: "jaeger",
       port_value: 4317,

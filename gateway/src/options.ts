@@ -4,7 +4,8 @@
  * in the renderer reads the environment.
  */
 
-export const SERVICES = ["users", "postings", "notices"] as const;
+/** The API services, and `web`: the front end's own process, served at `/` (see route-table.ts). */
+export const SERVICES = ["users", "postings", "notices", "web"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface HostPort {
@@ -151,6 +152,7 @@ export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions
     users: { kind: "eds-file", path: defaultEdsPath(edsDir, "users") },
     postings: { kind: "eds-file", path: defaultEdsPath(edsDir, "postings") },
     notices: { kind: "eds-file", path: defaultEdsPath(edsDir, "notices") },
+    web: { kind: "eds-file", path: defaultEdsPath(edsDir, "web") },
   },
   otlp: { host: "127.0.0.1", port: 4317 },
   tracing: { flushIntervalMs: 1_000, minFlushSpans: 5, randomSamplingPercent: 100 },
@@ -171,6 +173,7 @@ export const containerGatewayOptions = (): GatewayOptions => ({
     users: { kind: "dns", host: "users", port: 3001 },
     postings: { kind: "dns", host: "postings", port: 3002 },
     notices: { kind: "dns", host: "notices", port: 3003 },
+    web: { kind: "dns", host: "web", port: 3004 },
   },
   otlp: { host: "jaeger", port: 4317 },
 });

@@ -38,6 +38,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   route("users.me.get", "GET", "/user", "users", "bearer"),
   route("users.me.update", "PATCH", "/user", "users", "bearer", { timeout: "password" }),
   route("users.me.delete", "DELETE", "/user", "users", "bearer"),
+  route("users.token-refresh", "POST", "/token/refresh", "users", "public"),
+  route("users.logout", "POST", "/logout", "users", "public"),
   route("users.jwks", "GET", "/.well-known/jwks.json", "users", "public"),
 
   route("postings.list", "GET", "/postings", "postings", "public"),
@@ -51,6 +53,16 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   route("notices.get", "GET", "/notice/{id}", "notices", "public"),
   route("notices.update", "PATCH", "/notice/{id}", "notices", "bearer"),
   route("notices.delete", "DELETE", "/notice/{id}", "notices", "bearer"),
+
+  // The web front end (web/): its page, its hashed assets, the browser session (logging in checks
+  // a password, so it gets the per-IP limit) and the trace views. Its pages live in the URL
+  // fragment, so `/` is the only page path and no API path changes meaning.
+  route("web.page", "GET", "/", "web", "public"),
+  route("web.assets", "GET", "/assets/{file}", "web", "public"),
+  route("web.session.login", "POST", "/session", "web", "public", { rateLimit: "per-client-ip", timeout: "password" }),
+  route("web.session.refresh", "POST", "/session/refresh", "web", "public"),
+  route("web.session.logout", "POST", "/session/logout", "web", "public"),
+  route("web.traces", "GET", "/traces/{traceId}", "web", "public"),
 ];
 
 const escapeRegex = (s: string): string => s.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
@@ -62,9 +74,12 @@ export const pathRegex = (template: string): string =>
     .map((part) => (part.startsWith("{") ? "[^/]+" : escapeRegex(part)))
     .join("")}$`;
 
-/** One regex matching every public path (used to answer CORS preflights only on real paths). */
+/**
+ * One regex matching every public API path (used to answer CORS preflights only on real paths).
+ * The web part's paths are left out: its own pages call them from the same origin, never cross-site.
+ */
 export const anyPublicPathRegex = (): string => {
-  const paths = [...new Set(PUBLIC_ROUTES.map((r) => r.path))];
+  const paths = [...new Set(PUBLIC_ROUTES.filter((r) => r.service !== "web").map((r) => r.path))];
   return `^(${paths.map((p) => pathRegex(p).slice(1, -1)).join("|")})$`;
 };
 

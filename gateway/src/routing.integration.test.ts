@@ -29,7 +29,7 @@ const call = (method: string, path: string, init: { headers?: Record<string, str
 const lastSeen = (service: ServiceName): SeenRequest | undefined => gw.stubs[service].seen.at(-1);
 
 describe("routes", () => {
-  const concrete = (path: string) => path.replace("{id}", "abc-123");
+  const concrete = (path: string) => path.replace(/\{\w+\}/, "abc-123");
 
   for (const route of PUBLIC_ROUTES) {
     test(`${route.method} ${route.path} reaches ${route.service}`, async () => {
@@ -87,7 +87,9 @@ describe("not routed", () => {
     ["PUT", "/postings/abc"],
     ["GET", "/postings/abc/comments"],
     ["GET", "/admin"],
-    ["GET", "/"],
+    ["GET", "/index.html"],
+    ["GET", "/assets/a/b.js"],
+    ["GET", "/session"],
     ["GET", "/notices"],
     ["POST", "/login/"],
   ];

@@ -19,6 +19,7 @@ const usage = `msa-board stack tool
   npm run bun -- <args>  /  npm run deno -- <args>    the pinned Bun / Deno, run in the folder you are in
   npm run stack -- test-stores --need redis,postgres --parent PID
                                                       throw-away test stores while PID lives (test preloads use it)
+  npm run screenshots                                 PNGs of the web pages (web/screenshots/) from a throw-away stack
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       const { runPinnedDeno } = await import("./commands/pinned-deno.ts");
       return runPinnedDeno(rest);
     }
+    case "screenshots":
+      return test({ keep: false, screenshots: true });
     case "tools": {
       console.log(JSON.stringify(await ensureTools(), null, 2));
       return 0;

@@ -3,7 +3,8 @@ import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
 import type { Shape, UnitName } from "./shapes.ts";
 
 export type StackMode = "dev" | "test";
-export type ServiceName = "users" | "postings" | "notices";
+/** The processes behind the gateway: the three API services and the web front end. */
+export type ServiceName = "users" | "postings" | "notices" | "web";
 
 export type StackConfig = {
   mode: StackMode;
@@ -43,6 +44,7 @@ function replicasFromEnv(env: Record<string, string | undefined>): Record<UnitNa
     postings: read("POSTINGS_REPLICAS"),
     notices: read("NOTICES_REPLICAS"),
     monolith: read("MONOLITH_REPLICAS"),
+    web: read("WEB_REPLICAS"),
   };
 }
 

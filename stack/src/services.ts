@@ -58,6 +58,9 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
         ADMIN_EMAIL: config.admin.email,
         ADMIN_PASSWORD: config.admin.password,
       };
+    case "web":
+      // users through the gateway, like the JWKS: it knows the live users instances in either shape.
+      return { ...common, USERS_URL: `http://127.0.0.1:${ports.gateway}`, JAEGER_QUERY_URL: `http://127.0.0.1:${ports.jaegerQuery}` };
   }
 }
 
@@ -67,7 +70,7 @@ export function serviceCommand(stack: Stack, service: UnitName): string[] {
 }
 
 /** Where a unit's code lives: a service folder, or the monolith's host. */
-const unitDir = (root: string, unit: UnitName) => (unit === "monolith" ? join(root, "monolith") : join(root, "services", unit));
+const unitDir = (root: string, unit: UnitName) => (unit === "monolith" || unit === "web" ? join(root, unit) : join(root, "services", unit));
 
 export function serviceSpec(stack: Stack, instance: ServiceInstance): ProcessSpec {
   const { config } = stack;

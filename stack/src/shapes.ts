@@ -10,13 +10,16 @@ export type Unit = { name: UnitName; modules: ServiceName[] };
 
 export const MODULES: ServiceName[] = ["users", "postings", "notices"];
 
+/** The web front end is a process of its own in every shape: it talks to the API through the gateway. */
+const WEB: Unit = { name: "web", modules: ["web"] };
+
 /**
  * The units of each shape. A mixed grouping (say users+postings in one process, notices apart) is
  * one more entry here plus its process command in services.ts.
  */
 const units: Record<Shape, Unit[]> = {
-  microservices: MODULES.map((m) => ({ name: m, modules: [m] })),
-  monolith: [{ name: "monolith", modules: [...MODULES] }],
+  microservices: [...MODULES.map((m) => ({ name: m, modules: [m] })), WEB],
+  monolith: [{ name: "monolith", modules: [...MODULES] }, WEB],
 };
 
 export const unitsOf = (shape: Shape): Unit[] => units[shape];

@@ -23,7 +23,7 @@ import { ManagedProcess, type ProcessSpec } from "./supervisor/managed-process.t
 import { ProcessOutput } from "./supervisor/output.ts";
 import type { Tools } from "./tools/index.ts";
 
-export const SERVICES: ServiceName[] = ["users", "postings", "notices"];
+export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
 export type StackDescription = {
   mode: StackConfig["mode"];

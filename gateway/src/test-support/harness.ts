@@ -85,6 +85,7 @@ export const startHarness = async ({
     users: startStub("users", "users-1", () => jwks),
     postings: startStub("postings", "postings-1"),
     notices: startStub("notices", "notices-1"),
+    web: startStub("web", "web-1"),
   };
   // EDS files get a directory of their own: Envoy watches it, and logs written beside them would
   // wake the watcher on every line.

@@ -61,6 +61,7 @@ export async function start(options: StartOptions): Promise<number> {
   console.log(`\nmsa-board (${config.shape}) is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   await printStatus(stack);
   console.log(`
+  the board in your browser       http://localhost:${config.ports.gateway}/    every click shows its trace
   gateway (the only public door)  http://localhost:${config.ports.gateway}     try: curl localhost:${config.ports.gateway}/postings
   traces in your terminal         npm run trace -- --last ${config.shape === "monolith" ? "monolith" : "postings"}   (or: npm run trace -- <x-trace-id>)
 ${await jaegerBannerLine(config.ports.jaegerQuery)}

@@ -5,14 +5,14 @@ import { testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import type { Shape } from "../shapes.ts";
 import { Stack } from "../stack.ts";
-import { monolithSuites, serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
+import { monolithSuites, screenshotSuites, serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
 import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
 import { createToolContext, ensureTools, type Tools } from "../tools/index.ts";
 import { ensureSchemathesis } from "../tools/schemathesis.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
 
-export type TestOptions = { keep: boolean; only?: string[] };
+export type TestOptions = { keep: boolean; only?: string[]; screenshots?: boolean };
 
 /**
  * `npm test`: static checks, then a throw-away stack on free ports, each service's own suite
@@ -22,7 +22,7 @@ export type TestOptions = { keep: boolean; only?: string[] };
  */
 export async function test(options: TestOptions): Promise<number> {
   const started = performance.now();
-  const [tools, schemathesis] = await Promise.all([ensureTools(), ensureSchemathesis(createToolContext())]);
+  const [tools, schemathesis] = await Promise.all([ensureTools(undefined, { browser: true }), ensureSchemathesis(createToolContext())]);
   await prepareWorkspace(tools);
   const results: SuiteResult[] = [];
   // One handler for the whole run: it stops whichever stack is up at the time.
@@ -39,16 +39,20 @@ export async function test(options: TestOptions): Promise<number> {
     SCHEMATHESIS_BIN: schemathesis,
     DENO_NO_UPDATE_CHECK: "1",
     NO_COLOR: "1",
+    ...(tools.chromium ? { CHROMIUM_BIN: tools.chromium } : {}),
   };
 
-  for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
+  if (!options.screenshots) for (const suite of staticChecks(tools).filter(selected)) results.push(await runSuite(suite, baseEnv));
 
-  const onMicroservices = [...serviceSuites(tools), ...systemSuites(tools)].filter(selected);
+  // `npm run screenshots`: only the screenshot run, on a microservices stack.
+  const onMicroservices = (options.screenshots ? screenshotSuites(tools) : [...serviceSuites(tools), ...systemSuites(tools)]).filter(
+    selected,
+  );
   if (onMicroservices.length > 0) {
     if (!(await runOnStack("microservices", onMicroservices, { tools, baseEnv, results, keep: options.keep, current })))
       return summarize(results, started);
   }
-  const onMonolith = monolithSuites(tools).filter(selected);
+  const onMonolith = options.screenshots ? [] : monolithSuites(tools).filter(selected);
   if (onMonolith.length > 0) await runOnStack("monolith", onMonolith, { tools, baseEnv, results, keep: options.keep, current });
   return summarize(results, started);
 }

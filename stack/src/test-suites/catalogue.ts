@@ -54,6 +54,14 @@ export function serviceSuites(tools: Tools): Suite[] {
     },
     { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test", ...timeout(60_000)] },
+    { name: "web (server units)", kind: "bun-test", cwd: at("web"), command: [tools.bun, "test", ...TEST_TIMEOUT, "./src", "./client"] },
+  ];
+}
+
+/** `npm run screenshots`: the web part's PNGs of its main pages (web/screenshots/), against a test stack. */
+export function screenshotSuites(tools: Tools): Suite[] {
+  return [
+    { name: "web: screenshots", kind: "check", cwd: at("web"), command: [tools.bun, "run", "browser/screenshots.ts"], timeoutMs: 300_000 },
   ];
 }
 
@@ -77,6 +85,14 @@ export function systemSuites(tools: Tools): Suite[] {
         timeoutMs: 300_000,
       }),
     ),
+    // A person's visit in Debian's Chromium (CHROMIUM_BIN), axe-core on every page.
+    {
+      name: "web (Chromium journey + axe)",
+      kind: "bun-test",
+      cwd: at("web"),
+      command: [tools.bun, "test", ...timeout(60_000), "./browser"],
+      timeoutMs: 600_000,
+    },
     {
       name: "chaos (failure isolation, deploys)",
       kind: "bun-test",

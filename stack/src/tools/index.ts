@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { ensureChromium } from "./chromium.ts";
 import { createToolContext, type ToolContext } from "./context.ts";
 import { ensureDeno } from "./deno.ts";
 import { ensureEnvoy } from "./envoy.ts";
@@ -21,20 +22,28 @@ export type Tools = {
   jaeger: string;
   postgres: PostgresTools;
   redis: RedisTools;
+  /** Debian's Chromium, for the web part's browser suite; only when asked for (`npm test`). */
+  chromium?: string;
 };
 
 /**
  * Every tool the stack runs, installed on first use and cached per user by version, so a fresh
  * clone on the same machine starts in seconds. Independent installs run side by side.
  */
-export async function ensureTools(ctx: ToolContext = createToolContext()): Promise<Tools> {
+export async function ensureTools(ctx: ToolContext = createToolContext(), { browser = false } = {}): Promise<Tools> {
   // apt installs take the dpkg lock, so those two run one after the other.
   const system = (async () => {
     const postgres = await ensurePostgres(ctx);
     const redis = await ensureRedis(ctx);
-    return { postgres, redis };
+    const chromium = browser ? await ensureChromium(ctx) : undefined;
+    return { postgres, redis, chromium };
   })();
-  const [deno, envoy, jaeger, { postgres, redis }] = await Promise.all([ensureDeno(ctx), ensureEnvoy(ctx), ensureJaeger(ctx), system]);
+  const [deno, envoy, jaeger, { postgres, redis, chromium }] = await Promise.all([
+    ensureDeno(ctx),
+    ensureEnvoy(ctx),
+    ensureJaeger(ctx),
+    system,
+  ]);
   return {
     bun: process.env.MSA_BOARD_BUN ?? process.execPath,
     deno,
@@ -43,5 +52,6 @@ export async function ensureTools(ctx: ToolContext = createToolContext()): Promi
     jaeger,
     postgres,
     redis,
+    ...(chromium ? { chromium } : {}),
   };
 }
