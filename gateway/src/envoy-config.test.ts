@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { ACCESS_LOG_FORMAT } from "./access-log.ts";
 import { renderEndpointsFile, writeEndpointsFile } from "./endpoints.ts";
 import { renderEnvoyConfig } from "./envoy-config.ts";
-import { containerGatewayOptions, defaultGatewayOptions, defaultLimits, SERVICES } from "./options.ts";
+import { ensureLocalCertificate, opensslBinary } from "./local-ca.ts";
+import { CONTAINER_TLS_DIR, containerGatewayOptions, defaultGatewayOptions, defaultLimits, nativeTls, SERVICES } from "./options.ts";
 import { PUBLIC_ROUTES, pathRegex } from "./route-table.ts";
 import { validateConfig } from "./test-support/envoy-process.ts";
 import { testGatewayOptions, testLimits } from "./test-support/harness.ts";
@@ -180,9 +181,68 @@ describe("listener and filters", () => {
     for (const forbidden of ["AUTHORIZATION", "COOKIE", "REQ(:PATH)", "WQ"]) expect(format).not.toContain(forbidden);
   });
 
+  test("the per-client share of the global limit: one bucket per client address, plus the shared one", () => {
+    const filter = hcm(config()).http_filters.find((f: Json) => f.name === "envoy.filters.http.local_ratelimit").typed_config;
+    const limits = defaultLimits();
+    expect(filter.token_bucket.max_tokens).toBe(limits.global.maxTokens);
+    expect(filter.rate_limits).toEqual([{ actions: [{ remote_address: {} }] }]);
+    expect(filter.descriptors).toEqual([
+      { entries: [{ key: "remote_address" }], token_bucket: expect.objectContaining({ max_tokens: limits.perClientIp.maxTokens }) },
+    ]);
+    expect(filter.always_consume_default_token_bucket).toBe(true);
+    expect(limits.perClientIp.tokensPerFill).toBeLessThan(limits.global.tokensPerFill);
+  });
+
+  test("trusted proxy hops: 0 at the edge, N behind a load balancer, nonsense refused", () => {
+    expect(hcm(config()).xff_num_trusted_hops).toBe(0);
+    expect(hcm(config()).use_remote_address).toBe(true);
+    const behindLb: Json = renderEnvoyConfig({ ...defaultGatewayOptions(), trustedProxyHops: 2 });
+    expect(hcm(behindLb).xff_num_trusted_hops).toBe(2);
+    expect(() => renderEnvoyConfig({ ...defaultGatewayOptions(), trustedProxyHops: -1 })).toThrow(/trustedProxyHops/);
+  });
+
   test("limits that Envoy would reject are refused at render time", () => {
     const bad = { ...defaultLimits(), authPerClientIp: { maxTokens: 5, tokensPerFill: 1, fillIntervalMs: 1_500 } };
     expect(() => renderEnvoyConfig({ ...defaultGatewayOptions(), limits: bad })).toThrow(/multiple/);
+  });
+});
+
+describe("TLS", () => {
+  const listenerNamed = (c: Json, name: string) => c.static_resources.listeners.find((l: Json) => l.name === name);
+  const headerFilter = (listener: Json) =>
+    listener.filter_chains[0].filters[0].typed_config.http_filters.find((f: Json) => f.name === "envoy.filters.http.header_mutation");
+  const hsts = (listener: Json) =>
+    headerFilter(listener).typed_config.mutations.response_mutations.find((m: Json) => m.append.header.key === "strict-transport-security");
+
+  test("native with a certificate: the plain door and the HTTPS door, HSTS only on the HTTPS one", () => {
+    const c: Json = renderEnvoyConfig({ ...defaultGatewayOptions(), tls: nativeTls("/data/tls", 8443, 600) });
+    expect(c.static_resources.listeners.map((l: Json) => [l.name, l.address.socket_address.port_value])).toEqual([
+      ["public", 8080],
+      ["public_tls", 8443],
+    ]);
+    const tls = listenerNamed(c, "public_tls").filter_chains[0].transport_socket.typed_config;
+    expect(tls.common_tls_context.tls_params.tls_minimum_protocol_version).toBe("TLSv1_2");
+    expect(tls.common_tls_context.tls_certificates).toEqual([
+      { certificate_chain: { filename: "/data/tls/server.crt" }, private_key: { filename: "/data/tls/server.key" } },
+    ]);
+    expect(hsts(listenerNamed(c, "public_tls")).append.header.value).toBe("max-age=600");
+    expect(hsts(listenerNamed(c, "public"))).toBeUndefined();
+    expect(listenerNamed(c, "public").filter_chains[0].transport_socket).toBeUndefined();
+  });
+
+  test("containers serve TLS only, with the certificate a Secret mounts, and a year of HSTS", () => {
+    const c: Json = renderEnvoyConfig(containerGatewayOptions());
+    expect(c.static_resources.listeners.map((l: Json) => l.name)).toEqual(["public_tls"]);
+    const listener = listenerNamed(c, "public_tls");
+    expect(listener.address.socket_address).toEqual({ address: "0.0.0.0", port_value: 8443 });
+    expect(listener.filter_chains[0].transport_socket.typed_config.common_tls_context.tls_certificates[0].certificate_chain.filename).toBe(
+      `${CONTAINER_TLS_DIR}/tls.crt`,
+    );
+    expect(hsts(listener).append.header.value).toBe("max-age=31536000");
+  });
+
+  test("a gateway with no door at all is refused", () => {
+    expect(() => renderEnvoyConfig({ ...defaultGatewayOptions(), listen: null, tls: null })).toThrow(/listener/);
   });
 });
 
@@ -227,8 +287,21 @@ describe("envoy --mode validate accepts", () => {
     expect(result.ok).toBe(true);
   });
 
-  test("the container config", async () => {
-    const result = await validateConfig(renderEnvoyConfig(containerGatewayOptions()), dir);
+  test("the native config with the HTTPS door (a real certificate)", async () => {
+    const edsDir = join(dir, "native-tls-eds");
+    await writeEds(edsDir);
+    const certificate = ensureLocalCertificate({ dir: join(dir, "tls"), openssl: opensslBinary() });
+    const result = await validateConfig(renderEnvoyConfig({ ...defaultGatewayOptions(edsDir), tls: nativeTls(certificate.dir) }), dir);
+    expect(result.output).toContain("OK");
+    expect(result.ok).toBe(true);
+  });
+
+  test("the container config (its certificate paths pointed at a real certificate)", async () => {
+    const certificate = ensureLocalCertificate({ dir: join(dir, "tls"), openssl: opensslBinary() });
+    const text = JSON.stringify(renderEnvoyConfig(containerGatewayOptions()))
+      .replaceAll(`${CONTAINER_TLS_DIR}/tls.crt`, certificate.certificateChainPath)
+      .replaceAll(`${CONTAINER_TLS_DIR}/tls.key`, certificate.privateKeyPath);
+    const result = await validateConfig(JSON.parse(text), dir);
     expect(result.output).toContain("OK");
     expect(result.ok).toBe(true);
   });

@@ -4,7 +4,7 @@ import { corsFilter } from "./cors.ts";
 import { headerMutationFilter } from "./headers.ts";
 import { jwtFilter } from "./jwt.ts";
 import { localReplyConfig } from "./local-replies.ts";
-import type { GatewayOptions, Limits } from "./options.ts";
+import type { GatewayOptions, Limits, TlsListener } from "./options.ts";
 import { duration, socketAddress, typed } from "./proto.ts";
 import { rateLimitFilter } from "./rate-limits.ts";
 import { routeConfig } from "./routes.ts";
@@ -16,8 +16,11 @@ import { tracingConfig, tracingRuntime } from "./tracing.ts";
  */
 
 export { type Endpoint, renderEndpointsFile, writeEndpointsFile } from "./endpoints.ts";
-export type { Endpoints, GatewayOptions, Limits, ServiceName, TokenBucket } from "./options.ts";
-export { containerGatewayOptions, defaultGatewayOptions, defaultLimits } from "./options.ts";
+export type { Endpoints, GatewayOptions, Limits, ServiceName, TlsListener, TokenBucket } from "./options.ts";
+export { containerGatewayOptions, defaultGatewayOptions, defaultLimits, nativeTls } from "./options.ts";
+
+/** Which door an HTTP connection manager serves: plain HTTP, or HTTPS (with HSTS on its answers). */
+type Door = { tls: TlsListener | null };
 
 /**
  * Filter order matters:
@@ -31,8 +34,8 @@ export { containerGatewayOptions, defaultGatewayOptions, defaultLimits } from ".
  * 4. rate limit, before any JWT work;
  * 5. JWT; 6. router.
  */
-const httpFilters = (options: GatewayOptions) => [
-  headerMutationFilter(),
+const httpFilters = (options: GatewayOptions, door: Door) => [
+  headerMutationFilter({ hstsMaxAgeSeconds: door.tls?.hstsMaxAgeSeconds }),
   corsFilter(),
   {
     name: "envoy.filters.http.buffer",
@@ -49,14 +52,15 @@ const httpFilters = (options: GatewayOptions) => [
   },
 ];
 
-const httpConnectionManager = (options: GatewayOptions, limits: Limits) =>
+const httpConnectionManager = (options: GatewayOptions, limits: Limits, door: Door) =>
   typed("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", {
-    stat_prefix: "public",
+    stat_prefix: door.tls ? "public_tls" : "public",
     codec_type: "AUTO",
     server_name: "msa-board-gateway",
-    // This is the edge: the client address is the TCP peer, and no incoming x-forwarded-for is trusted.
+    // The client address is the TCP peer at the edge (0 hops: no incoming x-forwarded-for is
+    // trusted), or the address the trusted proxies in front recorded in x-forwarded-for.
     use_remote_address: true,
-    xff_num_trusted_hops: 0,
+    xff_num_trusted_hops: trustedHops(options.trustedProxyHops),
     // No client is "internal": otherwise loopback/private-network clients could steer Envoy with
     // x-envoy-* request headers (retries, timeouts). 0.0.0.0/32 never is a peer address.
     internal_address_config: { cidr_ranges: [{ address_prefix: "0.0.0.0", prefix_len: 32 }] },
@@ -77,8 +81,55 @@ const httpConnectionManager = (options: GatewayOptions, limits: Limits) =>
     tracing: tracingConfig(options),
     route_config: routeConfig(options),
     local_reply_config: localReplyConfig(),
-    http_filters: httpFilters(options),
+    http_filters: httpFilters(options, door),
   });
+
+const trustedHops = (hops: number): number => {
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new Error(`trustedProxyHops must be a whole number from 0 to 10, got ${hops}`);
+  return hops;
+};
+
+/**
+ * TLS 1.2 or newer with Envoy's default (modern, forward-secret) cipher suites; ALPN offers
+ * HTTP/2 and HTTP/1.1. The certificate files are read once at start.
+ */
+const downstreamTls = (tls: TlsListener) => ({
+  name: "envoy.transport_sockets.tls",
+  typed_config: typed("envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext", {
+    common_tls_context: {
+      tls_params: { tls_minimum_protocol_version: "TLSv1_2" },
+      tls_certificates: [{ certificate_chain: { filename: tls.certificateChainPath }, private_key: { filename: tls.privateKeyPath } }],
+      alpn_protocols: ["h2", "http/1.1"],
+    },
+  }),
+});
+
+const listener = (options: GatewayOptions, door: Door, address: { address: string; port: number }) => ({
+  name: door.tls ? "public_tls" : "public",
+  address: socketAddress(address.address, address.port),
+  per_connection_buffer_limit_bytes: 32 * 1024,
+  filter_chains: [
+    {
+      filters: [
+        {
+          name: "envoy.filters.network.http_connection_manager",
+          typed_config: httpConnectionManager(options, options.limits, door),
+        },
+      ],
+      ...(door.tls ? { transport_socket: downstreamTls(door.tls) } : {}),
+    },
+  ],
+});
+
+/** The doors: plain HTTP (native, local use) and HTTPS; at least one. */
+const listeners = (options: GatewayOptions) => {
+  const doors = [
+    ...(options.listen ? [listener(options, { tls: null }, options.listen)] : []),
+    ...(options.tls ? [listener(options, { tls: options.tls }, options.tls)] : []),
+  ];
+  if (doors.length === 0) throw new Error("the gateway needs a plain (listen) or a TLS listener");
+  return doors;
+};
 
 export const renderEnvoyConfig = (options: GatewayOptions): Record<string, unknown> => ({
   node: { id: "gateway", cluster: "gateway" },
@@ -97,23 +148,7 @@ export const renderEnvoyConfig = (options: GatewayOptions): Record<string, unkno
     ],
   },
   static_resources: {
-    listeners: [
-      {
-        name: "public",
-        address: socketAddress(options.listen.address, options.listen.port),
-        per_connection_buffer_limit_bytes: 32 * 1024,
-        filter_chains: [
-          {
-            filters: [
-              {
-                name: "envoy.filters.network.http_connection_manager",
-                typed_config: httpConnectionManager(options, options.limits),
-              },
-            ],
-          },
-        ],
-      },
-    ],
+    listeners: listeners(options),
     clusters: clusters(options),
   },
 });

@@ -44,6 +44,11 @@ export interface Limits {
   authPerClientIp: TokenBucket;
   /** Shared by every other route: protects the services, not a per-user quota. */
   global: TokenBucket;
+  /**
+   * Every other route, per client IP, on top of the shared bucket: one noisy client runs out of its
+   * own tokens long before it can drain the shared bucket and get everyone a 429.
+   */
+  perClientIp: TokenBucket;
   /** Client IPs tracked at once by the per-IP limiter (LRU). */
   maxTrackedClientIps: number;
   /** Whole-request upstream timeout (all retries included) for ordinary routes. */
@@ -89,9 +94,32 @@ export interface TracingOptions {
   randomSamplingPercent: number;
 }
 
+/** The HTTPS door: a certificate chain and its key, as PEM files Envoy reads at start. */
+export interface TlsListener {
+  address: string;
+  port: number;
+  certificateChainPath: string;
+  privateKeyPath: string;
+  /**
+   * `strict-transport-security: max-age=…` on every TLS response (never on plain HTTP, where it
+   * means nothing). Browsers apply it per host name, every port included.
+   */
+  hstsMaxAgeSeconds: number;
+}
+
 export interface GatewayOptions {
-  /** The public door. Native stack: 0.0.0.0:8080. */
-  listen: { address: string; port: number };
+  /** The plain-HTTP door. Native stack: 0.0.0.0:8080; null in containers, which serve TLS only. */
+  listen: { address: string; port: number } | null;
+  /** The HTTPS door (native stack :8443, containers :8443 only); null: no TLS listener. */
+  tls: TlsListener | null;
+  /**
+   * Proxies in front of the gateway that append to `x-forwarded-for` (a TLS-terminating load
+   * balancer is one). 0 at the edge: the TCP peer is the client and any `x-forwarded-for` is
+   * ignored. With N, the client is the Nth address from the right of `x-forwarded-for`, and the
+   * per-client limits key on it. Never more than the proxies you really run: each extra hop lets a
+   * client pick its own address.
+   */
+  trustedProxyHops: number;
   /** Envoy admin (`/ready`, `/stats`, `/quitquitquit`): loopback only, never public. */
   admin: { address: "127.0.0.1"; port: number };
   upstreams: Record<ServiceName, Endpoints>;
@@ -116,6 +144,9 @@ export const defaultLimits = (): Limits => ({
   // Generous: above what the services can serve on a small machine (so benchmarks measure the
   // services, not this limit), low enough to shed a flood before it queues at the services.
   global: { maxTokens: 10_000, tokensPerFill: 5_000, fillIntervalMs: 1_000 },
+  // A fifth of the shared rate per client: one busy client (or a benchmark) still gets far more
+  // than a person ever needs, and it takes several flooding at once to reach the shared limit.
+  perClientIp: { maxTokens: 2_000, tokensPerFill: 1_000, fillIntervalMs: 1_000 },
   maxTrackedClientIps: 10_000,
   routeTimeoutMs: 5_000,
   passwordRouteTimeoutMs: 10_000,
@@ -147,6 +178,9 @@ export const defaultEdsPath = (dir: string, service: ServiceName): string => `${
  */
 export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions => ({
   listen: { address: "0.0.0.0", port: 8080 },
+  // The stack adds the HTTPS door once its certificate exists (`nativeTls`).
+  tls: null,
+  trustedProxyHops: 0,
   admin: { address: "127.0.0.1", port: 9901 },
   upstreams: {
     users: { kind: "eds-file", path: defaultEdsPath(edsDir, "users") },
@@ -163,12 +197,36 @@ export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions
   limits: defaultLimits(),
 });
 
+/** One year, the usual production value (and what HSTS preload lists ask for). */
+export const PRODUCTION_HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+/** Where containers find the gateway's certificate: a Secret mounted there (compose and Kubernetes). */
+export const CONTAINER_TLS_DIR = "/etc/msa-board/tls";
+
+/** The native HTTPS door on `port`, with the certificate the stack made under `dir`. */
+export const nativeTls = (dir: string, port = 8443, hstsMaxAgeSeconds = PRODUCTION_HSTS_MAX_AGE_SECONDS): TlsListener => ({
+  address: "0.0.0.0",
+  port,
+  certificateChainPath: `${dir}/server.crt`,
+  privateKeyPath: `${dir}/server.key`,
+  hstsMaxAgeSeconds,
+});
+
 /**
  * Containers (compose / Kubernetes): services and Jaeger reached by DNS name, the config rendered
- * once into `gateway/envoy.yaml`.
+ * once into `gateway/envoy.yaml`. TLS only: the certificate comes from a Secret (`tls.crt`,
+ * `tls.key`, the names of a Kubernetes TLS Secret) mounted at CONTAINER_TLS_DIR.
  */
 export const containerGatewayOptions = (): GatewayOptions => ({
   ...defaultGatewayOptions(),
+  listen: null,
+  tls: {
+    address: "0.0.0.0",
+    port: 8443,
+    certificateChainPath: `${CONTAINER_TLS_DIR}/tls.crt`,
+    privateKeyPath: `${CONTAINER_TLS_DIR}/tls.key`,
+    hstsMaxAgeSeconds: PRODUCTION_HSTS_MAX_AGE_SECONDS,
+  },
   upstreams: {
     users: { kind: "dns", host: "users", port: 3001 },
     postings: { kind: "dns", host: "postings", port: 3002 },

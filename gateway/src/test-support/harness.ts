@@ -12,6 +12,7 @@ import {
   SERVICES,
   type ServiceName,
 } from "../options.ts";
+import { ensureLocalCertificate, opensslBinary } from "../local-ca.ts";
 import { type EnvoyProcess, startEnvoy } from "./envoy-process.ts";
 import { freePort } from "./ports.ts";
 import { type Stub, startStub } from "./stubs.ts";
@@ -41,6 +42,8 @@ export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
 export const testGatewayOptions = (ports: { listen: number; admin: number }, dir: string, limits = testLimits()): GatewayOptions => ({
   ...defaultGatewayOptions(join(dir, "eds")),
   listen: { address: "127.0.0.1", port: ports.listen },
+  tls: null,
+  trustedProxyHops: 0,
   admin: { address: "127.0.0.1", port: ports.admin },
   // No Jaeger in these suites: the tracer still makes trace ids, it just has nowhere to export.
   otlp: null,
@@ -53,6 +56,8 @@ export const testGatewayOptions = (ports: { listen: number; admin: number }, dir
 
 export interface Harness {
   url: string;
+  /** The HTTPS door and the CA that signed its certificate, when started with `tls`. */
+  tls?: { url: string; caPath: string; ca: string };
   adminUrl: string;
   options: GatewayOptions;
   stubs: Record<ServiceName, Stub>;
@@ -71,12 +76,17 @@ export interface HarnessOptions {
   /** Where spans go; by default nowhere (no Jaeger in these suites). */
   otlp?: HostPort | null;
   jwksCacheSeconds?: number;
+  /** Also open the HTTPS door, with a certificate from a fresh local CA. */
+  tls?: { hstsMaxAgeSeconds: number };
+  trustedProxyHops?: number;
 }
 
 export const startHarness = async ({
   limits = testLimits(),
   otlp = null,
   jwksCacheSeconds = 300,
+  tls,
+  trustedProxyHops = 0,
 }: HarnessOptions = {}): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), "gateway-test-"));
   const tokens = await createTokenKit(ISSUER, AUDIENCE);
@@ -90,7 +100,23 @@ export const startHarness = async ({
   // EDS files get a directory of their own: Envoy watches it, and logs written beside them would
   // wake the watcher on every line.
   const base = testGatewayOptions({ listen: await freePort(), admin: await freePort() }, dir, limits);
-  const options: GatewayOptions = { ...base, otlp, jwt: { ...base.jwt, jwksCacheSeconds } };
+  const certificate = tls ? ensureLocalCertificate({ dir: join(dir, "tls"), openssl: opensslBinary() }) : undefined;
+  const options: GatewayOptions = {
+    ...base,
+    otlp,
+    trustedProxyHops,
+    jwt: { ...base.jwt, jwksCacheSeconds },
+    tls:
+      tls && certificate
+        ? {
+            address: "127.0.0.1",
+            port: await freePort(),
+            certificateChainPath: certificate.certificateChainPath,
+            privateKeyPath: certificate.privateKeyPath,
+            hstsMaxAgeSeconds: tls.hstsMaxAgeSeconds,
+          }
+        : null,
+  };
   const setEndpoints = (service: ServiceName, endpoints: Endpoint[]) => {
     const upstream = options.upstreams[service];
     if (upstream.kind !== "eds-file") throw new Error("test upstreams are EDS files");
@@ -107,7 +133,10 @@ export const startHarness = async ({
     throw error;
   }
   return {
-    url: `http://127.0.0.1:${options.listen.port}`,
+    url: `http://127.0.0.1:${options.listen?.port}`,
+    ...(options.tls && certificate
+      ? { tls: { url: `https://localhost:${options.tls.port}`, caPath: certificate.caPath, ca: await readFile(certificate.caPath, "utf8") } }
+      : {}),
     adminUrl: envoy.adminUrl,
     options,
     stubs,

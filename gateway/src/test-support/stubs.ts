@@ -24,6 +24,8 @@ export interface Stub {
   behaviour: StubBehaviour;
   /** What `GET /healthz` answers. */
   healthy: boolean;
+  /** Extra headers on echo answers (a service trying to set what the gateway owns). */
+  responseHeaders: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export const startStub = (service: ServiceName, instance: string, jwks?: () => o
     seen: [],
     behaviour: { kind: "echo" },
     healthy: true,
+    responseHeaders: {},
     stop: async () => {
       for (const release of hanging) release();
       server.stop(true);
@@ -81,7 +84,9 @@ export const startStub = (service: ServiceName, instance: string, jwks?: () => o
         };
         return json(problem, behaviour.status, "application/problem+json");
       }
-      return json({ service, ...seen });
+      const echo = json({ service, ...seen });
+      for (const [name, value] of Object.entries(stub.responseHeaders)) echo.headers.set(name, value);
+      return echo;
     },
   });
   stub.port = server.port ?? 0;
