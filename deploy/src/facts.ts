@@ -5,6 +5,7 @@ import { containerGatewayOptions } from "@msa-board/gateway/options";
 import { DEV_CURSOR_SECRET, configSchema as postingsConfig } from "@msa-board/postings/config";
 import type { Stack } from "@msa-board/stack";
 import { DEV_ADMIN, devConfig, repoRoot, type ServiceName } from "@msa-board/stack/config";
+import { DEV_REDIS_PASSWORDS } from "@msa-board/stack/infra/redis-acl";
 import { defaultPorts } from "@msa-board/stack/ports";
 import { serviceEnv } from "@msa-board/stack/services";
 import stackVersions from "@msa-board/stack/versions.json";
@@ -36,7 +37,8 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
  * its defaults: this shell's overrides (ADMIN_*, LOG_LEVEL, ports) are not facts of the system.
  */
 export function nativeServiceEnv(service: ServiceName): Record<string, string> {
-  const stack = { config: devConfig({ env: {} }) } as unknown as Stack;
+  // The documented development Redis passwords stand in for the ones a native run makes up.
+  const stack = { config: devConfig({ env: {} }), secrets: { redisServices: DEV_REDIS_PASSWORDS.services } } as unknown as Stack;
   const logLevel = process.env.LOG_LEVEL;
   delete process.env.LOG_LEVEL;
   try {
@@ -79,4 +81,8 @@ export function envoyUpstreams(): Array<{ cluster: string; host: string; port: n
 }
 
 /** The public listener of the container gateway. */
-export const gatewayListenPort = () => containerGatewayOptions().listen.port;
+export const gatewayListenPort = (): number => {
+  const { tls } = containerGatewayOptions();
+  if (!tls) throw new Error("containerGatewayOptions: containers serve TLS");
+  return tls.port;
+};

@@ -85,7 +85,8 @@ const httpConnectionManager = (options: GatewayOptions, limits: Limits, door: Do
   });
 
 const trustedHops = (hops: number): number => {
-  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new Error(`trustedProxyHops must be a whole number from 0 to 10, got ${hops}`);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10)
+    throw new Error(`trustedProxyHops must be a whole number from 0 to 10, got ${hops}`);
   return hops;
 };
 

@@ -39,8 +39,7 @@ const run = (openssl: string, args: string[], cwd: string): string => {
 
 const ok = (openssl: string, args: string[], cwd: string): boolean => spawnSync(openssl, args, { cwd, encoding: "utf8" }).status === 0;
 
-const subjectAltName = (hosts: string[]) =>
-  hosts.map((h) => (/^[\d.]+$/.test(h) || h.includes(":") ? `IP:${h}` : `DNS:${h}`)).join(",");
+const subjectAltName = (hosts: string[]) => hosts.map((h) => (/^[\d.]+$/.test(h) || h.includes(":") ? `IP:${h}` : `DNS:${h}`)).join(",");
 
 const makeCa = (openssl: string, dir: string) => {
   run(
@@ -137,7 +136,9 @@ const serverStillGood = (openssl: string, dir: string, hosts: string[]): boolean
   if (!ok(openssl, ["verify", "-CAfile", "ca.crt", "server.crt"], dir)) return false;
   if (!ok(openssl, ["x509", "-in", "server.crt", "-noout", "-checkend", String(RENEW_BEFORE_SECONDS)], dir)) return false;
   const text = run(openssl, ["x509", "-in", "server.crt", "-noout", "-ext", "subjectAltName"], dir);
-  return hosts.every((h) => text.includes(/^[\d.]+$/.test(h) || h.includes(":") ? `IP Address:${h.replace(/^::1$/, "0:0:0:0:0:0:0:1")}` : `DNS:${h}`));
+  return hosts.every((h) =>
+    text.includes(/^[\d.]+$/.test(h) || h.includes(":") ? `IP Address:${h.replace(/^::1$/, "0:0:0:0:0:0:0:1")}` : `DNS:${h}`),
+  );
 };
 
 /** Makes (first start) or reuses (later starts) the CA and the server certificate in `dir`. */
@@ -168,6 +169,7 @@ export const ensureLocalCertificate = (options: { dir: string; openssl: string; 
 /** The `openssl` CLI: OPENSSL_BIN, else on PATH; missing fails loudly, naming the package. */
 export const opensslBinary = (): string => {
   const found = process.env.OPENSSL_BIN || Bun.which("openssl") || Bun.which("openssl", { PATH: "/usr/bin:/usr/local/bin" });
-  if (!found) throw new Error("openssl is required to make the gateway's TLS certificate: install it (apt-get install openssl) or run npm test");
+  if (!found)
+    throw new Error("openssl is required to make the gateway's TLS certificate: install it (apt-get install openssl) or run npm test");
   return found;
 };

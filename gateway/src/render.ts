@@ -38,7 +38,8 @@ export const trustedProxyHopsFromEnv = (env: Record<string, string | undefined> 
   const raw = env.GATEWAY_TRUSTED_PROXY_HOPS;
   if (raw === undefined || raw === "") return 0;
   const hops = Number(raw);
-  if (!Number.isInteger(hops) || hops < 0 || hops > 10) throw new Error(`GATEWAY_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, got "${raw}"`);
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10)
+    throw new Error(`GATEWAY_TRUSTED_PROXY_HOPS must be a whole number from 0 to 10, got "${raw}"`);
   return hops;
 };
 

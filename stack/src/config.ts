@@ -2,6 +2,28 @@ import { join, resolve } from "node:path";
 import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
 import type { Shape, UnitName } from "./shapes.ts";
 
+/**
+ * HSTS of the native HTTPS door. Browsers apply HSTS to a host name on every port, so a long value
+ * learnt from https://localhost:8443 would also force https on the plain http://localhost:8080 for
+ * a year: locally it is short. Containers send a year (gateway/src/options.ts).
+ */
+export const NATIVE_HSTS_MAX_AGE_SECONDS = 300;
+
+function wholeNumberFromEnv(env: Record<string, string | undefined>, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new Error(`${name}=${raw}: give a whole number from 0 to ${max}`);
+  return n;
+}
+
+function gatewayFromEnv(env: Record<string, string | undefined>): StackConfig["gateway"] {
+  return {
+    trustedProxyHops: wholeNumberFromEnv(env, "GATEWAY_TRUSTED_PROXY_HOPS", 0, 10),
+    hstsMaxAgeSeconds: wholeNumberFromEnv(env, "GATEWAY_HSTS_MAX_AGE", NATIVE_HSTS_MAX_AGE_SECONDS, 63_072_000),
+  };
+}
+
 export type StackMode = "dev" | "test";
 /** The processes behind the gateway: the three API services and the web front end. */
 export type ServiceName = "users" | "postings" | "notices" | "web";
@@ -17,6 +39,14 @@ export type StackConfig = {
   logDir: string;
   /** Generated configs (Envoy, EDS files) and `stack.json`, rewritten every start. */
   runDir: string;
+  /** The gateway's local CA and HTTPS certificate: made on first start, kept across starts. */
+  tlsDir: string;
+  gateway: {
+    /** Proxies in front that append to x-forwarded-for (GATEWAY_TRUSTED_PROXY_HOPS); 0 at the edge. */
+    trustedProxyHops: number;
+    /** HSTS on the HTTPS door (GATEWAY_HSTS_MAX_AGE). */
+    hstsMaxAgeSeconds: number;
+  };
   ports: Ports;
   replicas: Record<UnitName, number>;
   admin: { email: string; password: string };
@@ -58,6 +88,8 @@ export function devConfig(options: { dataDir?: string; env?: Record<string, stri
     dataDir,
     logDir: join(dataDir, "logs"),
     runDir: join(dataDir, "run"),
+    tlsDir: join(dataDir, "tls"),
+    gateway: gatewayFromEnv(env),
     ports: portsFromEnv(env),
     replicas: replicasFromEnv(env),
     admin: { email: env.ADMIN_EMAIL ?? DEV_ADMIN.email, password: env.ADMIN_PASSWORD ?? DEV_ADMIN.password },
@@ -80,6 +112,8 @@ export async function testConfig(
     dataDir,
     logDir: join(dataDir, "logs"),
     runDir: join(dataDir, "run"),
+    tlsDir: join(dataDir, "tls"),
+    gateway: { trustedProxyHops: 0, hstsMaxAgeSeconds: NATIVE_HSTS_MAX_AGE_SECONDS },
     ports: await freePorts(),
     replicas: replicasFromEnv(env),
     admin: { email: "admin@test.msa-board.local", password: `admin-${crypto.randomUUID()}` },

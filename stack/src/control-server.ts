@@ -1,18 +1,24 @@
+import { refuseControlRequest } from "./control-guard.ts";
 import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
 
 /**
  * A loopback-only control API of the running stack: status, kill (chaos), roll and scale. Tests and
- * `npm run stack -- roll postings` talk to it; it is never routed through the gateway.
+ * `npm run stack -- roll postings` talk to it with the per-run token of the state file (see
+ * control-guard.ts for who may); it is never routed through the gateway.
  */
 export function startControlServer(stack: Stack, port: number) {
+  const expected = { token: stack.secrets.controlToken, port };
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port,
     fetch: async (request) => {
+      const refused = refuseControlRequest(request, expected);
+      if (refused) return refused;
       const url = new URL(request.url);
       const parts = url.pathname.split("/").filter(Boolean);
-      if (request.method === "GET" && url.pathname === "/status") return Response.json(stack.describe());
+      // The status only: the secrets stay in the 0600 state file.
+      if (request.method === "GET" && url.pathname === "/status") return Response.json(stack.status());
       if (request.method === "POST" && parts[0] === "processes" && parts[2] === "kill") {
         const process = stack.processes.get(parts[1] ?? "");
         if (!process) return Response.json({ error: "no such process" }, { status: 404 });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { defaultGatewayOptions, type GatewayOptions } from "@msa-board/gateway/options";
+import { defaultGatewayOptions, type GatewayOptions, nativeTls } from "@msa-board/gateway/options";
 import type { StackConfig } from "./config.ts";
 
 /** The gateway of this stack: its ports, its EDS files; the test stack flushes spans quickly. */
@@ -9,6 +9,11 @@ export function gatewayOptionsFor(config: StackConfig): GatewayOptions {
   return {
     ...base,
     listen: { address: test ? "127.0.0.1" : "0.0.0.0", port: config.ports.gateway },
+    tls: {
+      ...nativeTls(config.tlsDir, config.ports.gatewayTls, config.gateway.hstsMaxAgeSeconds),
+      address: test ? "127.0.0.1" : "0.0.0.0",
+    },
+    trustedProxyHops: config.gateway.trustedProxyHops,
     admin: { address: "127.0.0.1", port: config.ports.envoyAdmin },
     otlp: config.tracing ? { host: "127.0.0.1", port: config.ports.otlpGrpc } : null,
     tracing: test ? { ...base.tracing, flushIntervalMs: 200, minFlushSpans: 1 } : base.tracing,
@@ -18,6 +23,8 @@ export function gatewayOptionsFor(config: StackConfig): GatewayOptions {
           ...base.limits,
           // Suites sign up and log in many users from one IP; the rate-limit test uses its own gateway.
           authPerClientIp: { maxTokens: 10_000, tokensPerFill: 10_000, fillIntervalMs: 1_000 },
+          // …and the benchmarks saturate the gateway from one IP: the shared limit is the only one.
+          perClientIp: base.limits.global,
           healthCheck: { ...base.limits.healthCheck, intervalMs: 500 },
         }
       : base.limits,

@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 
 export const portNames = [
   "gateway",
+  "gatewayTls",
   "envoyAdmin",
   "jaegerQuery",
   "otlpGrpc",
@@ -25,6 +26,7 @@ export type Ports = Record<PortName, number>;
 /** The native stack's addresses, as the contract fixes them; each has an env override. */
 export const defaultPorts: Ports = {
   gateway: 8080,
+  gatewayTls: 8443,
   envoyAdmin: 9901,
   jaegerQuery: 16686,
   otlpGrpc: 4317,
@@ -44,6 +46,7 @@ export const defaultPorts: Ports = {
 
 const envNames: Record<PortName, string> = {
   gateway: "GATEWAY_PORT",
+  gatewayTls: "GATEWAY_TLS_PORT",
   envoyAdmin: "ENVOY_ADMIN_PORT",
   jaegerQuery: "JAEGER_QUERY_PORT",
   otlpGrpc: "OTLP_GRPC_PORT",

@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import type { ServiceName } from "./config.ts";
+import { type RedisService, serviceRedisUrl } from "./infra/redis-acl.ts";
 import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
 import { httpHealth } from "./supervisor/health.ts";
@@ -26,15 +28,16 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     INSTANCE_NAME: instance.name,
   };
+  // Each service is its own Redis user (infra/redis-acl.ts), with this run's password.
+  const redisUrl = (service: RedisService) => serviceRedisUrl(ports, stack.secrets.redisServices, service);
   // Through the gateway: it always knows the live users instances, also mid-roll.
   const jwksUrl = `http://127.0.0.1:${ports.gateway}/.well-known/jwks.json`;
-  const eventsRedis = `redis://127.0.0.1:${ports.redisEvents}`;
   switch (instance.service) {
     case "users":
       return {
         ...common,
         DATABASE_URL: `postgres://users:users@127.0.0.1:${ports.postgres}/users`,
-        EVENTS_REDIS_URL: eventsRedis,
+        EVENTS_REDIS_URL: redisUrl("users"),
         ADMIN_EMAIL: config.admin.email,
         ADMIN_PASSWORD: config.admin.password,
       };
@@ -42,19 +45,20 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
       return {
         ...common,
         DATABASE_URL: `postgres://postings:postings@127.0.0.1:${ports.postgres}/postings`,
-        EVENTS_REDIS_URL: eventsRedis,
+        EVENTS_REDIS_URL: redisUrl("postings"),
         JWKS_URL: jwksUrl,
         CONSUMER_NAME: instance.name,
       };
     case "notices":
-      return { ...common, REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`, JWKS_URL: jwksUrl };
+      return { ...common, REDIS_URL: redisUrl("notices"), JWKS_URL: jwksUrl };
     case "monolith":
       // One database (a schema per module), notices' Redis, no events Redis: events stay in-process.
       return {
         ...common,
         MODULES: "users,postings,notices",
         DATABASE_URL: `postgres://monolith:monolith@127.0.0.1:${ports.postgres}/monolith`,
-        REDIS_URL: `redis://127.0.0.1:${ports.redisNotices}`,
+        // The notices module's keys, as notices' own Redis user.
+        REDIS_URL: redisUrl("notices"),
         ADMIN_EMAIL: config.admin.email,
         ADMIN_PASSWORD: config.admin.password,
       };

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEnvoyConfig } from "@msa-board/gateway";
 import { writeEndpointsFile } from "@msa-board/gateway/endpoints";
+import { ensureLocalCertificate } from "@msa-board/gateway/local-ca";
 import type { ServiceName, StackConfig } from "./config.ts";
 import { gatewayOptionsFor } from "./gateway-options.ts";
 import {
@@ -15,7 +16,9 @@ import {
   THROWAWAY_SETTINGS,
 } from "./infra/postgres.ts";
 import { redisHealth, redisServerCommand } from "./infra/redis.ts";
+import { aclLines, type RedisService, type RedisStore, redisUrl, serviceRedisUrl } from "./infra/redis-acl.ts";
 import { freePort } from "./ports.ts";
+import { newStackSecrets, type StackSecrets } from "./secrets.ts";
 import { type ServiceInstance, serviceSpec } from "./services.ts";
 import { type Shape, type Unit, type UnitName, unitsOf } from "./shapes.ts";
 import { httpHealth } from "./supervisor/health.ts";
@@ -25,11 +28,15 @@ import type { Tools } from "./tools/index.ts";
 
 export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
-export type StackDescription = {
+/** What the control API's `status` answers: where everything is and how it runs — no secret. */
+export type StackStatus = {
   mode: StackConfig["mode"];
   /** `microservices` or `monolith`; suites assert what legitimately differs between the two. */
   shape: Shape;
   gatewayUrl: string;
+  /** The HTTPS door; its certificate is signed by the CA at `caCertPath`. */
+  gatewayTlsUrl: string;
+  caCertPath: string;
   jaegerUrl: string;
   envoyAdminUrl: string;
   controlUrl: string;
@@ -40,13 +47,24 @@ export type StackDescription = {
   instances: Record<ServiceName, string[]>;
   /** The processes of each unit of this shape: `users`, `postings`, `notices`, or `monolith`. */
   units: Partial<Record<UnitName, string[]>>;
-  databaseUrl: string;
-  redisNoticesUrl: string;
-  redisEventsUrl: string;
-  admin?: { email: string; password: string };
   processes: Array<{ name: string; pid: number | undefined; address: string; state: string; restarts: number }>;
   logDir: string;
   dataDir: string;
+};
+
+/**
+ * `stack.json` (mode 0600): the status plus what only the stack's own user may read — the control
+ * token, the database superuser URL, the Redis URLs with passwords (each Redis' `default` user,
+ * and each service's own), and in test mode the admin account.
+ */
+export type StackDescription = StackStatus & {
+  controlToken: string;
+  databaseUrl: string;
+  redisNoticesUrl: string;
+  redisEventsUrl: string;
+  /** The URL each service connects to its Redis with (its own ACL user). */
+  redisServiceUrls: Record<RedisService, string>;
+  admin?: { email: string; password: string };
 };
 
 /**
@@ -60,6 +78,8 @@ export class Stack {
   readonly instances: Partial<Record<UnitName, ServiceInstance[]>> = {};
   private readonly postgres: PostgresInstance;
   private outputIndex = 0;
+  /** Made fresh for every run; never printed (see secrets.ts). */
+  readonly secrets: StackSecrets = newStackSecrets();
 
   constructor(
     readonly config: StackConfig,
@@ -94,13 +114,17 @@ export class Stack {
     const { config, tools } = this;
     const account = serverAccount();
     initCluster(tools.postgres, this.postgres, account, { sync: config.mode !== "test" });
-    const redis = (name: string, port: number): ProcessSpec => {
+    const redis = (name: string, port: number, store: RedisStore): ProcessSpec => {
       const dir = join(config.dataDir, name);
       mkdirSync(dir, { recursive: true });
+      // Hashed passwords only, and a file only this user can read.
+      const aclFile = join(config.runDir, `${name}.acl`);
+      const passwords = { admin: this.secrets.redisAdmin[store], services: this.secrets.redisServices };
+      writeFileSync(aclFile, `${aclLines(store, passwords).join("\n")}\n`, { mode: 0o600 });
       return {
         name,
-        command: redisServerCommand(tools.redis, { port, dir, durability: config.mode === "test" ? "aof-unsynced" : "aof" }),
-        health: redisHealth(tools.redis, port),
+        command: redisServerCommand(tools.redis, { port, dir, durability: config.mode === "test" ? "aof-unsynced" : "aof", aclFile }),
+        health: redisHealth(tools.redis, port, this.secrets.redisAdmin[store]),
         address: `redis://127.0.0.1:${port}`,
         supervise: true,
       };
@@ -117,9 +141,9 @@ export class Stack {
         stopTimeoutMs: 20_000,
         supervise: true,
       },
-      redis("redis-notices", config.ports.redisNotices),
+      redis("redis-notices", config.ports.redisNotices, "redisNotices"),
       // The monolith's events never leave the process: no events Redis.
-      ...(config.shape === "monolith" ? [] : [redis("redis-events", config.ports.redisEvents)]),
+      ...(config.shape === "monolith" ? [] : [redis("redis-events", config.ports.redisEvents, "redisEvents")]),
       {
         name: "jaeger",
         command: [
@@ -168,6 +192,8 @@ export class Stack {
     await this.startAll((await Promise.all(rest.map((u) => this.addServiceInstances(u.name)))).flat(), log);
 
     for (const service of SERVICES) this.writeEndpoints(service);
+    const certificate = ensureLocalCertificate({ dir: config.tlsDir, openssl: this.tools.openssl });
+    if (certificate.createdCa) log(`  ✓ made a local CA for https (trust it once: ${certificate.caPath})`);
     const envoyConfigPath = join(config.runDir, "envoy.json");
     writeFileSync(envoyConfigPath, JSON.stringify(renderEnvoyConfig(gatewayOptionsFor(config)), null, 2));
     const gateway = this.add({
@@ -277,12 +303,21 @@ export class Stack {
     for (const [name, process] of this.processes) if (!stopped.has(name)) await process.stop();
   }
 
-  describe(): StackDescription {
+  /** The URL a service connects to its Redis with: its own ACL user and password. */
+  redisUrlFor(service: RedisService): string {
+    return serviceRedisUrl(this.config.ports, this.secrets.redisServices, service);
+  }
+
+  /** Where everything is, with no secret in it: what `npm run stack -- status` shows. */
+  status(): StackStatus {
     const { config } = this;
     return {
       mode: config.mode,
       shape: config.shape,
       gatewayUrl: `http://127.0.0.1:${config.ports.gateway}`,
+      // localhost: the name the certificate is made for.
+      gatewayTlsUrl: `https://localhost:${config.ports.gatewayTls}`,
+      caCertPath: join(config.tlsDir, "ca.crt"),
       jaegerUrl: `http://127.0.0.1:${config.ports.jaegerQuery}`,
       envoyAdminUrl: `http://127.0.0.1:${config.ports.envoyAdmin}`,
       controlUrl: `http://127.0.0.1:${config.ports.control}`,
@@ -293,10 +328,6 @@ export class Stack {
       >,
       instances: Object.fromEntries(SERVICES.map((m) => [m, this.instancesServing(m).map((i) => i.name)])) as Record<ServiceName, string[]>,
       units: Object.fromEntries(this.units.map((u) => [u.name, this.instancesOf(u.name).map((i) => i.name)])),
-      databaseUrl: this.superuserUrl,
-      redisNoticesUrl: `redis://127.0.0.1:${config.ports.redisNotices}`,
-      redisEventsUrl: `redis://127.0.0.1:${config.ports.redisEvents}`,
-      ...(config.mode === "test" ? { admin: config.admin } : {}),
       processes: [...this.processes.values()].map((p) => ({
         name: p.name,
         pid: p.pid,
@@ -306,6 +337,20 @@ export class Stack {
       })),
       logDir: config.logDir,
       dataDir: config.dataDir,
+    };
+  }
+
+  /** The status and the secrets tools and tests need: only for the 0600 state file. */
+  describe(): StackDescription {
+    const { config, secrets } = this;
+    return {
+      ...this.status(),
+      controlToken: secrets.controlToken,
+      databaseUrl: this.superuserUrl,
+      redisNoticesUrl: redisUrl("127.0.0.1", config.ports.redisNotices, "default", secrets.redisAdmin.redisNotices),
+      redisEventsUrl: redisUrl("127.0.0.1", config.ports.redisEvents, "default", secrets.redisAdmin.redisEvents),
+      redisServiceUrls: { users: this.redisUrlFor("users"), postings: this.redisUrlFor("postings"), notices: this.redisUrlFor("notices") },
+      ...(config.mode === "test" ? { admin: config.admin } : {}),
     };
   }
 

@@ -20,8 +20,11 @@ export function currentStack(): StackDescription {
   return loadStack();
 }
 
+/** The stack's control API, with the per-run token from the state file (POSTs as JSON, as it requires). */
 export async function control(method: "GET" | "POST", path: string): Promise<unknown> {
-  const res = await fetch(`${stack.controlUrl}${path}`, { method });
+  const headers: Record<string, string> = { authorization: `Bearer ${stack.controlToken}` };
+  if (method === "POST") headers["content-type"] = "application/json";
+  const res = await fetch(`${stack.controlUrl}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined });
   const body = await res.json();
   if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Endpoint, writeEndpointsFile } from "../endpoints.ts";
 import { renderEnvoyConfig } from "../envoy-config.ts";
+import { ensureLocalCertificate, opensslBinary } from "../local-ca.ts";
 import {
   defaultGatewayOptions,
   defaultLimits,
@@ -12,7 +13,6 @@ import {
   SERVICES,
   type ServiceName,
 } from "../options.ts";
-import { ensureLocalCertificate, opensslBinary } from "../local-ca.ts";
 import { type EnvoyProcess, startEnvoy } from "./envoy-process.ts";
 import { freePort } from "./ports.ts";
 import { type Stub, startStub } from "./stubs.ts";
@@ -135,7 +135,9 @@ export const startHarness = async ({
   return {
     url: `http://127.0.0.1:${options.listen?.port}`,
     ...(options.tls && certificate
-      ? { tls: { url: `https://localhost:${options.tls.port}`, caPath: certificate.caPath, ca: await readFile(certificate.caPath, "utf8") } }
+      ? {
+          tls: { url: `https://localhost:${options.tls.port}`, caPath: certificate.caPath, ca: await readFile(certificate.caPath, "utf8") },
+        }
       : {}),
     adminUrl: envoy.adminUrl,
     options,

@@ -14,8 +14,10 @@ export async function control(command: string, args: string[]): Promise<number> 
     return 1;
   }
   const base = description.controlUrl;
-  const call = async (method: string, path: string) => {
-    const res = await fetch(`${base}${path}`, { method }).catch(() => null);
+  const call = async (method: "GET" | "POST", path: string) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${description.controlToken}` };
+    if (method === "POST") headers["content-type"] = "application/json";
+    const res = await fetch(`${base}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined }).catch(() => null);
     if (!res) throw new Error(`the stack's control API at ${base} does not answer; is npm start still running?`);
     const body = await res.json();
     console.log(JSON.stringify(body, null, 2));

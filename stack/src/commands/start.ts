@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { devConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { jaegerBannerLine } from "../jaeger-ui.ts";
@@ -60,9 +61,15 @@ export async function start(options: StartOptions): Promise<number> {
   }
   console.log(`\nmsa-board (${config.shape}) is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
   await printStatus(stack);
+  const ca = join(config.tlsDir, "ca.crt");
   console.log(`
   the board in your browser       http://localhost:${config.ports.gateway}/    every click shows its trace
   gateway (the only public door)  http://localhost:${config.ports.gateway}     try: curl localhost:${config.ports.gateway}/postings
+  gateway over TLS                https://localhost:${config.ports.gatewayTls}    try: curl --cacert ${ca} https://localhost:${config.ports.gatewayTls}/postings
+    trust its local CA once       ${ca}
+                                  Debian/Ubuntu: sudo cp ${ca} /usr/local/share/ca-certificates/msa-board.crt && sudo update-ca-certificates
+                                  macOS: sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${ca}
+                                  browsers with their own store (Firefox): Settings → Certificates → Import
   traces in your terminal         npm run trace -- --last ${config.shape === "monolith" ? "monolith" : "postings"}   (or: npm run trace -- <x-trace-id>)
 ${await jaegerBannerLine(config.ports.jaegerQuery)}
   admin account                   ${config.admin.email} (password: ADMIN_PASSWORD or the documented dev default)

@@ -35,6 +35,7 @@ export async function test(options: TestOptions): Promise<number> {
     ENVOY_BIN: tools.envoy,
     JAEGER_BIN: tools.jaeger,
     DENO_BIN: tools.deno,
+    OPENSSL_BIN: tools.openssl,
     DENO_DIR: tools.denoDir,
     SCHEMATHESIS_BIN: schemathesis,
     DENO_NO_UPDATE_CHECK: "1",

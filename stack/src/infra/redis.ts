@@ -7,9 +7,15 @@ import type { RedisTools } from "../tools/redis.ts";
  */
 export type RedisDurability = "aof" | "aof-unsynced" | "none";
 
-export type RedisInstance = { port: number; dir: string; durability: RedisDurability };
+export type RedisInstance = {
+  port: number;
+  dir: string;
+  durability: RedisDurability;
+  /** The ACL users (infra/redis-acl.ts); without one, anyone who reaches the port is `default`. */
+  aclFile?: string;
+};
 
-export function redisServerCommand(tools: RedisTools, { port, dir, durability }: RedisInstance): string[] {
+export function redisServerCommand(tools: RedisTools, { port, dir, durability, aclFile }: RedisInstance): string[] {
   const persistence =
     durability === "none" ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", durability === "aof" ? "everysec" : "no"];
   return [
@@ -20,6 +26,7 @@ export function redisServerCommand(tools: RedisTools, { port, dir, durability }:
     "127.0.0.1",
     "--dir",
     dir,
+    ...(aclFile ? ["--aclfile", aclFile] : []),
     ...persistence,
     "--save",
     "",
@@ -30,4 +37,6 @@ export function redisServerCommand(tools: RedisTools, { port, dir, durability }:
   ];
 }
 
-export const redisHealth = (tools: RedisTools, port: number): HealthCheck => commandHealth([tools.cli, "-p", String(port), "ping"], /PONG/);
+/** PING; with the `default` user's password, which redis-cli reads from REDISCLI_AUTH (never the command line). */
+export const redisHealth = (tools: RedisTools, port: number, password?: string): HealthCheck =>
+  commandHealth([tools.cli, "-p", String(port), "ping"], /PONG/, password ? { REDISCLI_AUTH: password } : undefined);

@@ -15,9 +15,14 @@ export const httpHealth =
   };
 
 export const commandHealth =
-  (command: string[], expect?: RegExp): HealthCheck =>
+  (command: string[], expect?: RegExp, env?: Record<string, string>): HealthCheck =>
   async () => {
-    const result = spawnSync(command[0] as string, command.slice(1), { encoding: "utf8", timeout: 2_000 });
+    // Secrets go in the environment, never on a command line other local users can read (ps).
+    const result = spawnSync(command[0] as string, command.slice(1), {
+      encoding: "utf8",
+      timeout: 2_000,
+      env: env ? { ...process.env, ...env } : process.env,
+    });
     return result.status === 0 && (!expect || expect.test(result.stdout));
   };
 

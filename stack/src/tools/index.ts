@@ -4,6 +4,7 @@ import { createToolContext, type ToolContext } from "./context.ts";
 import { ensureDeno } from "./deno.ts";
 import { ensureEnvoy } from "./envoy.ts";
 import { ensureJaeger } from "./jaeger.ts";
+import { ensureOpenssl } from "./openssl.ts";
 import { ensurePostgres, type PostgresTools } from "./postgres.ts";
 import { ensureRedis, type RedisTools } from "./redis.ts";
 
@@ -24,6 +25,8 @@ export type Tools = {
   redis: RedisTools;
   /** Debian's Chromium, for the web part's browser suite; only when asked for (`npm test`). */
   chromium?: string;
+  /** Makes the gateway's local CA and HTTPS certificate. */
+  openssl: string;
 };
 
 /**
@@ -36,9 +39,10 @@ export async function ensureTools(ctx: ToolContext = createToolContext(), { brow
     const postgres = await ensurePostgres(ctx);
     const redis = await ensureRedis(ctx);
     const chromium = browser ? await ensureChromium(ctx) : undefined;
-    return { postgres, redis, chromium };
+    const openssl = await ensureOpenssl(ctx);
+    return { postgres, redis, chromium, openssl };
   })();
-  const [deno, envoy, jaeger, { postgres, redis, chromium }] = await Promise.all([
+  const [deno, envoy, jaeger, { postgres, redis, chromium, openssl }] = await Promise.all([
     ensureDeno(ctx),
     ensureEnvoy(ctx),
     ensureJaeger(ctx),
@@ -53,5 +57,6 @@ export async function ensureTools(ctx: ToolContext = createToolContext(), { brow
     postgres,
     redis,
     ...(chromium ? { chromium } : {}),
+    openssl,
   };
 }
