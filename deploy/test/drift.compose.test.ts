@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
 import { containerAddresses, expectedContainerEnv, PER_INSTANCE } from "../src/container-env.ts";
 import {
   DEV_ADMIN,
@@ -19,6 +20,7 @@ import {
   SERVICES,
   SHUTDOWN_TIMEOUT_MS,
 } from "../src/facts.ts";
+import { DEV_REDIS_PASSWORDS, redisAclArgs, userArgs } from "../src/redis-acl.ts";
 import { composeConfig } from "./support/render.ts";
 import { COLD_INSTALL_MS, deployTools } from "./support/tools.ts";
 import type { ComposeModel, ComposeService } from "./support/types.ts";
@@ -47,8 +49,15 @@ describe("compose.yaml", () => {
   test("publishes only the gateway and Jaeger's query port, on the native stack's ports", () => {
     const published = Object.entries(model.services).filter(([, s]) => s.ports?.length);
     expect(published.map(([name]) => name).sort()).toEqual(["gateway", "jaeger"]);
+    // TLS only, on the host's loopback unless GATEWAY_BIND_ADDRESS opens it.
     expect(service("gateway").ports).toEqual([
-      { mode: "ingress", target: gatewayListenPort(), published: String(defaultPorts.gateway), protocol: "tcp" },
+      {
+        mode: "ingress",
+        host_ip: "127.0.0.1",
+        target: gatewayListenPort(),
+        published: String(defaultPorts.gatewayTls),
+        protocol: "tcp",
+      },
     ] as never);
     // Jaeger's UI has no login: the host's loopback only, like `npm start`.
     expect(service("jaeger").ports).toEqual([
@@ -163,6 +172,41 @@ describe("compose.yaml", () => {
     const postgres = service("postgres").environment ?? {};
     expect(new URL(users.DATABASE_URL ?? "").password).toBe(postgres.USERS_DB_PASSWORD as string);
     expect(new URL(service("postings").environment?.DATABASE_URL ?? "").password).toBe(postgres.POSTINGS_DB_PASSWORD as string);
+  });
+
+  test("the gateway gets its certificate and key from compose secrets, where its config reads them", () => {
+    expect(
+      service("gateway")
+        .secrets?.map((x) => x.target)
+        .sort(),
+    ).toEqual([`${CONTAINER_TLS_DIR}/tls.crt`, `${CONTAINER_TLS_DIR}/tls.key`]);
+    for (const { source } of service("gateway").secrets ?? []) expect(model.secrets?.[source]?.file).toBeString();
+  });
+
+  test.each([
+    ["redis-notices", "redisNotices"],
+    ["redis-events", "redisEvents"],
+  ] as const)(
+    "%s: the ACL users of stack/src/infra/redis-acl.ts; the default user behind a password, the health check too",
+    (name, store) => {
+      expect(userArgs(service(name).command ?? [])).toEqual(redisAclArgs(store));
+      expect(service(name).environment?.REDISCLI_AUTH).toBe(DEV_REDIS_PASSWORDS.admin[store]);
+    },
+  );
+
+  test("each service's Redis URL names its own ACL user with that user's password", () => {
+    const url = (name: string, variable: string) => new URL(service(name).environment?.[variable] ?? "");
+    const expectations = [
+      ["users", "EVENTS_REDIS_URL", "redis-events"],
+      ["postings", "EVENTS_REDIS_URL", "redis-events"],
+      ["notices", "REDIS_URL", "redis-notices"],
+    ] as const;
+    for (const [name, variable, redis] of expectations) {
+      const u = url(name, variable);
+      expect([u.hostname, u.username, u.password]).toEqual([redis, name, DEV_REDIS_PASSWORDS.services[name]]);
+      const args = service(redis).command ?? [];
+      expect(args.join(" ")).toContain(`--user ${name} on >${u.password} `);
+    }
   });
 
   test("every image is built from a Dockerfile that exists, or is a pinned official image", () => {

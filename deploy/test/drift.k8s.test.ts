@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
 import { expectedContainerEnv, PER_INSTANCE } from "../src/container-env.ts";
 import {
   defaultPorts,
@@ -19,6 +20,7 @@ import {
   SHUTDOWN_TIMEOUT_MS,
   stackVersions,
 } from "../src/facts.ts";
+import { DEV_REDIS_PASSWORDS, redisAclArgs, userArgs } from "../src/redis-acl.ts";
 import { envNames, envVar, find, mainContainer, resolvedEnv, selects, serviceSpec, workload, workloads } from "./support/k8s.ts";
 import { kustomizeBuild, type Overlay } from "./support/render.ts";
 import { COLD_INSTALL_MS, deployTools } from "./support/tools.ts";
@@ -147,13 +149,21 @@ describe.each(["dev", "prod"] as Overlay[])("overlay %s", (overlay) => {
     const envoy = mainContainer(gateway);
     expect(envoy.image).toBe(deployVersions.images.envoy);
     expect(deployVersions.images.envoy).toBe(`envoyproxy/envoy:v${stackVersions.envoy}`);
-    expect(envoy.ports).toEqual([{ name: "http", containerPort: gatewayListenPort() }]);
+    expect(envoy.ports).toEqual([{ name: "https", containerPort: gatewayListenPort() }]);
     expect(envoy.args?.slice(0, 2)).toEqual(["-c", "/etc/envoy/envoy.yaml"]);
     const configVolume = gateway.spec.template.spec.volumes?.find((v) => v.configMap);
     expect(configVolume?.configMap?.name).toMatch(/^gateway-envoy(-[a-z0-9]{10})?$/);
     const exposed = objects().filter((o) => o.kind === "Service" && ["LoadBalancer", "NodePort"].includes(String(o.spec?.type)));
     expect(exposed.map((o) => o.metadata.name)).toEqual(["gateway"]);
-    expect(serviceSpec(objects(), "gateway").ports?.[0]?.port).toBe(defaultPorts.gateway);
+    expect(serviceSpec(objects(), "gateway").ports?.map((p) => p.port)).toEqual([defaultPorts.gatewayTls]);
+  });
+
+  test("the gateway serves TLS only, with the certificate of the TLS Secret gateway-tls, mounted where its config reads it", () => {
+    const gateway = workload(objects(), "Deployment", "gateway");
+    const mount = mainContainer(gateway).volumeMounts?.find((m) => m.mountPath === CONTAINER_TLS_DIR);
+    const volume = gateway.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
+    expect(volume?.secret?.secretName).toBe("gateway-tls");
+    expect(mainContainer(gateway).ports?.map((p) => p.containerPort)).toEqual([defaultPorts.gatewayTls]);
   });
 
   test("Jaeger: the pinned image, Badger on a PersistentVolumeClaim, the native stack's ports", () => {
@@ -192,6 +202,29 @@ describe("overlay dev", () => {
       expect(mainContainer(workload(objects(), "StatefulSet", name)).args?.join(" ")).toContain("--appendonly yes");
   });
 
+  test.each([
+    ["redis-notices", "redisNotices"],
+    ["redis-events", "redisEvents"],
+  ] as const)("%s: the ACL users of stack/src/infra/redis-acl.ts, passwords from the redis-credentials Secret", (name, store) => {
+    const redis = mainContainer(workload(objects(), "StatefulSet", name));
+    // Kubernetes expands $(VAR) in args from the container's env.
+    const args = (redis.args ?? []).map((a) => a.replace(/\$\((\w+)\)/g, (_, v: string) => resolvedEnv(objects(), redis, v) ?? `$(${v})`));
+    expect(userArgs(args)).toEqual(redisAclArgs(store));
+    expect(resolvedEnv(objects(), redis, "REDISCLI_AUTH")).toBe(DEV_REDIS_PASSWORDS.admin[store]);
+  });
+
+  test("each service's Redis URL (from its Secret) names its own ACL user with that user's password", () => {
+    const expectations = [
+      ["users", "EVENTS_REDIS_URL", "redis-events"],
+      ["postings", "EVENTS_REDIS_URL", "redis-events"],
+      ["notices", "REDIS_URL", "redis-notices"],
+    ] as const;
+    for (const [name, variable, redis] of expectations) {
+      const url = new URL(resolvedEnv(objects(), mainContainer(workload(objects(), "Deployment", name)), variable) ?? "");
+      expect([url.hostname, url.username, url.password]).toEqual([redis, name, DEV_REDIS_PASSWORDS.services[name]]);
+    }
+  });
+
   test("the database URLs' passwords are the ones PostgreSQL's init script gives the roles", () => {
     const postgres = mainContainer(workload(objects(), "StatefulSet", "postgres"));
     for (const name of ["users", "postings"] as const) {
@@ -220,11 +253,14 @@ describe("overlay prod", () => {
     );
     expect([...new Set(refs)].sort()).toEqual(
       [
+        "notices-secrets/REDIS_URL",
         "postings-secrets/CURSOR_SECRET",
         "postings-secrets/DATABASE_URL",
+        "postings-secrets/EVENTS_REDIS_URL",
         "users-secrets/ADMIN_EMAIL",
         "users-secrets/ADMIN_PASSWORD",
         "users-secrets/DATABASE_URL",
+        "users-secrets/EVENTS_REDIS_URL",
         "users-secrets/SIGNING_KEYS_ENCRYPTION_KEY",
         "web-secrets/CSRF_SECRET",
       ].sort(),

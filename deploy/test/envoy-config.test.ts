@@ -4,22 +4,36 @@
  * Envoy 1.40 would refuse never reaches a cluster.
  */
 import { expect, test } from "bun:test";
-import { createToolContext, ensureEnvoy } from "@msa-board/stack/tools";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureLocalCertificate } from "@msa-board/gateway/local-ca";
+import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
+import { createToolContext, ensureEnvoy, ensureOpenssl } from "@msa-board/stack/tools";
 import { fromRoot } from "../src/facts.ts";
 import { exec } from "./support/exec.ts";
 
 test("Envoy accepts the container config (envoy --mode validate)", async () => {
-  const envoy = await ensureEnvoy(createToolContext());
-  const result = await exec([
-    envoy,
-    "--mode",
-    "validate",
-    "-c",
-    fromRoot("deploy", "k8s", "base", "gateway", "envoy.yaml"),
-    "--log-level",
-    "error",
-  ]);
-  expect(result.stderr.trim()).toBe("");
-  expect(result.code).toBe(0);
-  expect(result.stdout).toContain("OK");
+  const ctx = createToolContext();
+  const envoy = await ensureEnvoy(ctx);
+  // Validation loads the certificate: the Secret's mount point is pointed at a real one, nothing else changes.
+  const dir = mkdtempSync(join(tmpdir(), "msa-envoy-validate-"));
+  try {
+    const certificate = ensureLocalCertificate({ dir: join(dir, "tls"), openssl: await ensureOpenssl(ctx) });
+    const committed = readFileSync(fromRoot("deploy", "k8s", "base", "gateway", "envoy.yaml"), "utf8");
+    expect(committed).toContain(`${CONTAINER_TLS_DIR}/tls.crt`);
+    const config = join(dir, "envoy.yaml");
+    writeFileSync(
+      config,
+      committed
+        .replaceAll(`${CONTAINER_TLS_DIR}/tls.crt`, certificate.certificateChainPath)
+        .replaceAll(`${CONTAINER_TLS_DIR}/tls.key`, certificate.privateKeyPath),
+    );
+    const result = await exec([envoy, "--mode", "validate", "-c", config, "--log-level", "error"]);
+    expect(result.stderr.trim()).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("OK");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 300_000);

@@ -94,10 +94,19 @@ describe(`docker compose config (Compose ${deployVersions.compose.version})`, ()
   });
 
   test("reads secrets and published ports from the environment / .env", async () => {
-    const model = await composeConfig(tools.compose, { ADMIN_PASSWORD: "from-env-123", USERS_DB_PASSWORD: "pw-1", GATEWAY_PORT: "18080" });
+    const model = await composeConfig(tools.compose, {
+      ADMIN_PASSWORD: "from-env-123",
+      USERS_DB_PASSWORD: "pw-1",
+      USERS_REDIS_PASSWORD: "redis-pw-1",
+      GATEWAY_TLS_PORT: "18443",
+      GATEWAY_BIND_ADDRESS: "0.0.0.0",
+    });
     expect(model.services.users?.environment?.ADMIN_PASSWORD).toBe("from-env-123");
     expect(model.services.users?.environment?.DATABASE_URL).toBe("postgres://users:pw-1@postgres:5432/users");
+    expect(model.services.users?.environment?.EVENTS_REDIS_URL).toBe("redis://users:redis-pw-1@redis-events:6379");
+    expect(model.services["redis-events"]?.command).toContain(">redis-pw-1");
     expect(model.services.postgres?.environment?.USERS_DB_PASSWORD).toBe("pw-1");
-    expect(model.services.gateway?.ports?.[0]?.published).toBe("18080");
+    expect(model.services.gateway?.ports?.[0]?.published).toBe("18443");
+    expect(model.services.gateway?.ports?.[0]?.host_ip).toBe("0.0.0.0");
   });
 });

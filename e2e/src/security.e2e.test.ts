@@ -107,7 +107,8 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
     for (const c of clients) c.destroy();
   });
   const connect = async (url: string) => {
-    const client = createClient({ url, disableClientInfo: true });
+    // No reconnecting: a refused login must fail the connect, not retry forever.
+    const client = createClient({ url, disableClientInfo: true, socket: { reconnectStrategy: false } });
     client.on("error", () => {});
     clients.push(client);
     await client.connect();

@@ -20,6 +20,7 @@ const usage = `msa-board stack tool
   npm run stack -- test-stores --need redis,postgres --parent PID
                                                       throw-away test stores while PID lives (test preloads use it)
   npm run screenshots                                 PNGs of the web pages (web/screenshots/) from a throw-away stack
+  npm run stack -- cert [DIR] [HOST…]                 local CA + certificate for the containers' gateway
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -62,6 +63,10 @@ async function main(argv: string[]): Promise<number> {
     case "tools": {
       console.log(JSON.stringify(await ensureTools(), null, 2));
       return 0;
+    }
+    case "cert": {
+      const { makeCertificate } = await import("./commands/cert.ts");
+      return makeCertificate(rest);
     }
     case "trace": {
       const { runTraceCli } = await import("./commands/trace.ts");

@@ -5,6 +5,7 @@ export type ComposeService = {
   command?: string[] | null;
   environment?: Record<string, string | null>;
   ports?: Array<{ target: number; published?: string; host_ip?: string; protocol?: string }>;
+  secrets?: Array<{ source: string; target?: string }>;
   healthcheck?: { test: string[]; interval?: string; timeout?: string; retries?: number; start_period?: string };
   depends_on?: Record<string, { condition: string; required?: boolean }>;
   volumes?: Array<{ type: string; source: string; target: string; read_only?: boolean }>;
@@ -16,7 +17,12 @@ export type ComposeService = {
   stop_grace_period?: string;
 };
 
-export type ComposeModel = { name: string; services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+export type ComposeModel = {
+  name: string;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; environment?: string }>;
+};
 
 /** Kubernetes objects, loosely: the tests read a few well-known fields. */
 export type K8sObject = {
@@ -71,7 +77,13 @@ export type PodSpec = {
   containers: Container[];
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type: string } };
-  volumes?: Array<{ name: string; emptyDir?: unknown; configMap?: { name: string }; persistentVolumeClaim?: { claimName: string } }>;
+  volumes?: Array<{
+    name: string;
+    emptyDir?: unknown;
+    configMap?: { name: string };
+    secret?: { secretName: string };
+    persistentVolumeClaim?: { claimName: string };
+  }>;
 };
 
 export type Workload = K8sObject & {
