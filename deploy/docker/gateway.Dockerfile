@@ -6,8 +6,9 @@ FROM envoyproxy/envoy:v1.40.0
 
 COPY --chown=root:root --chmod=0444 gateway/envoy.yaml /etc/envoy/envoy.yaml
 
-# The public door; the admin listener (9901) is bound to 127.0.0.1 inside the container.
-EXPOSE 8080
+# The public door, TLS only (the certificate is mounted from a Secret at /etc/msa-board/tls); the
+# admin listener (9901) is bound to 127.0.0.1 inside the container.
+EXPOSE 8443
 
 # The image's own unprivileged account: the entrypoint then runs Envoy directly, no privilege drop needed.
 USER envoy

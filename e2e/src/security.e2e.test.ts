@@ -104,7 +104,7 @@ describe("the control API", () => {
 describe("Redis: each service logs in as its own user, limited to what it uses", () => {
   const clients: Array<ReturnType<typeof createClient>> = [];
   afterAll(async () => {
-    for (const c of clients) c.destroy();
+    for (const c of clients) if (c.isOpen) c.destroy();
   });
   const connect = async (url: string) => {
     // No reconnecting: a refused login must fail the connect, not retry forever.

@@ -21,6 +21,7 @@ const usage = `msa-board stack tool
                                                       throw-away test stores while PID lives (test preloads use it)
   npm run screenshots                                 PNGs of the web pages (web/screenshots/) from a throw-away stack
   npm run stack -- cert [DIR] [HOST…]                 local CA + certificate for the containers' gateway
+  npm run stack -- redis-acl                          the Redis ACL users (for your own Redis in production)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -63,6 +64,10 @@ async function main(argv: string[]): Promise<number> {
     case "tools": {
       console.log(JSON.stringify(await ensureTools(), null, 2));
       return 0;
+    }
+    case "redis-acl": {
+      const { printRedisAcl } = await import("./commands/redis-acl.ts");
+      return printRedisAcl();
     }
     case "cert": {
       const { makeCertificate } = await import("./commands/cert.ts");
