@@ -6,6 +6,7 @@
  *   bun src/render.ts --eds-dir DIR        …with the EDS files under DIR (default .stack/gateway)
  *   bun src/render.ts --tls-dir DIR        …and the HTTPS door, with server.crt/server.key from DIR
  *   bun src/render.ts --containers --yaml  the committed gateway/envoy.yaml (DNS upstreams, TLS only)
+ *   … --containers --yaml --trusted-proxy-hops N   the same behind N proxies that append to x-forwarded-for
  *
  * Native settings follow the stack's variables: GATEWAY_PORT, GATEWAY_TLS_PORT, ENVOY_ADMIN_PORT,
  * OTLP_GRPC_PORT, GATEWAY_TRUSTED_PROXY_HOPS.
@@ -62,8 +63,10 @@ const main = (args: string[]) => {
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (flag("--containers")) {
-    if (!flag("--yaml")) return JSON.stringify(renderEnvoyConfig(containerGatewayOptions()), null, 2);
-    return renderContainerYaml();
+    const hops = value("--trusted-proxy-hops");
+    const options = { ...containerGatewayOptions(), trustedProxyHops: hops === undefined ? 0 : Number(hops) };
+    if (!flag("--yaml")) return JSON.stringify(renderEnvoyConfig(options), null, 2);
+    return hops === undefined ? renderContainerYaml() : stringify(renderEnvoyConfig(options), { lineWidth: 0 });
   }
   const config = renderEnvoyConfig(nativeOptionsFromEnv(value("--eds-dir"), value("--tls-dir")));
   return flag("--yaml") ? stringify(config, { lineWidth: 0 }) : JSON.stringify(config, null, 2);
