@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createClient } from "redis";
 import { stack } from "./support/stack.ts";
 
@@ -30,6 +31,28 @@ describe("the HTTPS door", () => {
       (e: Error) => e,
     );
     expect(error).toBeInstanceOf(Error);
+  });
+});
+
+describe("secrets on disk", () => {
+  test("the state file, the ACL files and the TLS keys are readable by the stack's user only", () => {
+    const stackFile = process.env.MSA_STACK_FILE as string;
+    const runDir = dirname(stackFile);
+    const aclFiles = readdirSync(runDir).filter((f) => f.endsWith(".acl"));
+    expect(aclFiles.sort()).toEqual(["redis-events.acl", "redis-notices.acl"]);
+    const tlsDir = dirname(stack.caCertPath);
+    for (const file of [stackFile, ...aclFiles.map((f) => join(runDir, f)), join(tlsDir, "server.key"), join(tlsDir, "ca.key")]) {
+      expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: "600" });
+    }
+  });
+
+  test("the ACL files hold no password, only hashes", () => {
+    const runDir = dirname(process.env.MSA_STACK_FILE as string);
+    const text = ["redis-events.acl", "redis-notices.acl"].map((f) => readFileSync(join(runDir, f), "utf8")).join("\n");
+    for (const url of [stack.redisEventsUrl, stack.redisNoticesUrl, ...Object.values(stack.redisServiceUrls)]) {
+      expect(text).not.toContain(new URL(url).password);
+    }
+    expect(text).toMatch(/#[0-9a-f]{64}/);
   });
 });
 
