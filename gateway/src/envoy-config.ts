@@ -8,6 +8,7 @@ import type { GatewayOptions, Limits, TlsListener } from "./options.ts";
 import { duration, socketAddress, typed } from "./proto.ts";
 import { rateLimitFilter } from "./rate-limits.ts";
 import { routeConfig } from "./routes.ts";
+import { downstreamTls } from "./tls.ts";
 import { tracingConfig, tracingRuntime } from "./tracing.ts";
 
 /**
@@ -89,21 +90,6 @@ const trustedHops = (hops: number): number => {
     throw new Error(`trustedProxyHops must be a whole number from 0 to 10, got ${hops}`);
   return hops;
 };
-
-/**
- * TLS 1.2 or newer with Envoy's default (modern, forward-secret) cipher suites; ALPN offers
- * HTTP/2 and HTTP/1.1. The certificate files are read once at start.
- */
-const downstreamTls = (tls: TlsListener) => ({
-  name: "envoy.transport_sockets.tls",
-  typed_config: typed("envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext", {
-    common_tls_context: {
-      tls_params: { tls_minimum_protocol_version: "TLSv1_2" },
-      tls_certificates: [{ certificate_chain: { filename: tls.certificateChainPath }, private_key: { filename: tls.privateKeyPath } }],
-      alpn_protocols: ["h2", "http/1.1"],
-    },
-  }),
-});
 
 const listener = (options: GatewayOptions, door: Door, address: { address: string; port: number }) => ({
   name: door.tls ? "public_tls" : "public",
