@@ -125,7 +125,7 @@ describe("the control API", () => {
 });
 
 describe("Redis: each service logs in as its own user, limited to what it uses", () => {
-  const clients: Array<ReturnType<typeof createClient>> = [];
+  const clients: Array<{ isOpen: boolean; destroy(): void }> = [];
   afterAll(async () => {
     for (const c of clients) if (c.isOpen) c.destroy();
   });
@@ -149,8 +149,12 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
       const anonymous = new URL(url);
       anonymous.username = "";
       anonymous.password = "";
-      const client = await connect(anonymous.href);
-      expect(await attempt(client, ["PING"])).toBe("NOAUTH");
+      // RESP3 clients are refused at their HELLO, RESP2 ones at their first command: NOAUTH either way.
+      const reply = await connect(anonymous.href).then(
+        (client) => attempt(client, ["PING"]),
+        (e: Error) => e.message.split(" ")[0],
+      );
+      expect(reply).toBe("NOAUTH");
     }
   });
 

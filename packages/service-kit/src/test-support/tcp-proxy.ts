@@ -80,6 +80,13 @@ export async function startTcpProxy(target: { hostname: string; port: number }) 
   return {
     port,
     url: (scheme: string) => `${scheme}://127.0.0.1:${port}`,
+    /** `url` (scheme, user, password, path) pointed at the proxy: the stores need their credentials. */
+    through(url: string): string {
+      const proxied = new URL(url);
+      proxied.hostname = "127.0.0.1";
+      proxied.port = String(port);
+      return proxied.href;
+    },
     /** Refuse new connections and cut the open ones. */
     down() {
       listener?.stop(true);

@@ -78,9 +78,7 @@ describe("the running consumer", () => {
     const target = new URL(f.streams.url);
     const proxy = await startTcpProxy({ hostname: target.hostname, port: Number(target.port || 6379) });
     // The same URL, credentials included (the events Redis needs a password), through the proxy.
-    const proxied = new URL(f.streams.url);
-    proxied.host = new URL(proxy.url("redis")).host;
-    const viaProxy = createEventsRedis(proxied.href, f.h.deps.logger);
+    const viaProxy = createEventsRedis(proxy.through(f.streams.url), f.h.deps.logger);
     const user = await f.h.user("Outage");
     const posting = await f.h.post(user);
     const c = f.consumer(names, { redis: viaProxy, blockMs: 100, backoff: { initialMs: 50, maxMs: 300 } });

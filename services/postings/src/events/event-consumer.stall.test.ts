@@ -23,7 +23,7 @@ const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 async function proxied() {
   const target = new URL(f.streams.url);
   const proxy = await startTcpProxy({ hostname: target.hostname, port: Number(target.port || 6379) });
-  const redis = createEventsRedis(proxy.url("redis"), f.h.deps.logger, { silenceTimeoutMs: 1_000, pingIntervalMs: 200 });
+  const redis = createEventsRedis(proxy.through(target.href), f.h.deps.logger, { silenceTimeoutMs: 1_000, pingIntervalMs: 200 });
   return { proxy, redis };
 }
 

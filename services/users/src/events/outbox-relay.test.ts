@@ -249,7 +249,7 @@ describe("OutboxRelay with a stalled Redis connection", () => {
     const stream = redis.stream("silent");
     const target = new URL(redis.url);
     const proxy = await startTcpProxy({ hostname: target.hostname, port: Number(target.port || 6379) });
-    const viaProxy = createEventsRedis(proxy.url("redis"), createLogger({ service: "test", write: () => {} }), {
+    const viaProxy = createEventsRedis(proxy.through(target.href), createLogger({ service: "test", write: () => {} }), {
       silenceTimeoutMs: 500,
       pingIntervalMs: 100,
     });
