@@ -7,6 +7,13 @@ import { stack } from "./support/stack.ts";
 // The running stack as an attacker on the same machine meets it: the HTTPS door, the control API
 // and the two Redis, each service logged in as its own least-privileged user.
 
+// The monolith shape has no events Redis (its events stay in the process): only notices' Redis.
+const withEventsRedis = stack.shape !== "monolith";
+const aclNames = withEventsRedis ? ["redis-events.acl", "redis-notices.acl"] : ["redis-notices.acl"];
+const adminUrls = withEventsRedis ? [stack.redisEventsUrl, stack.redisNoticesUrl] : [stack.redisNoticesUrl];
+/** Tests about the events Redis exist only where it does (not skipped: not applicable). */
+const eventsRedisTest: typeof test = withEventsRedis ? test : ((() => {}) as unknown as typeof test);
+
 describe("the HTTPS door", () => {
   const ca = readFileSync(stack.caCertPath, "utf8");
   const overTls = (path: string) => fetch(stack.gatewayTlsUrl + path, { tls: { ca }, keepalive: false } as RequestInit);
@@ -39,7 +46,7 @@ describe("secrets on disk", () => {
     const stackFile = process.env.MSA_STACK_FILE as string;
     const runDir = dirname(stackFile);
     const aclFiles = readdirSync(runDir).filter((f) => f.endsWith(".acl"));
-    expect(aclFiles.sort()).toEqual(["redis-events.acl", "redis-notices.acl"]);
+    expect(aclFiles.sort()).toEqual(aclNames);
     const tlsDir = dirname(stack.caCertPath);
     for (const file of [stackFile, ...aclFiles.map((f) => join(runDir, f)), join(tlsDir, "server.key"), join(tlsDir, "ca.key")]) {
       expect({ file, mode: (statSync(file).mode & 0o777).toString(8) }).toEqual({ file, mode: "600" });
@@ -48,7 +55,7 @@ describe("secrets on disk", () => {
 
   test("the ACL files hold no password, only hashes", () => {
     const runDir = dirname(process.env.MSA_STACK_FILE as string);
-    const text = ["redis-events.acl", "redis-notices.acl"].map((f) => readFileSync(join(runDir, f), "utf8")).join("\n");
+    const text = aclNames.map((f) => readFileSync(join(runDir, f), "utf8")).join("\n");
     for (const url of [stack.redisEventsUrl, stack.redisNoticesUrl, ...Object.values(stack.redisServiceUrls)]) {
       expect(text).not.toContain(new URL(url).password);
     }
@@ -145,7 +152,7 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
     );
 
   test("the default user needs the password: an anonymous connection gets NOAUTH", async () => {
-    for (const url of [stack.redisEventsUrl, stack.redisNoticesUrl]) {
+    for (const url of adminUrls) {
       const anonymous = new URL(url);
       anonymous.username = "";
       anonymous.password = "";
@@ -158,7 +165,7 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
     }
   });
 
-  test("users may publish to `events` and nothing else: no FLUSHALL, no reading, no other keys", async () => {
+  eventsRedisTest("users may publish to `events` and nothing else: no FLUSHALL, no reading, no other keys", async () => {
     const users = await connect(stack.redisServiceUrls.users);
     expect(await attempt(users, ["PING"])).toBe("OK");
     for (const command of [
@@ -176,7 +183,7 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
     }
   });
 
-  test("users' credentials do not open the notices Redis (notice:* is out of reach)", async () => {
+  eventsRedisTest("users' credentials do not open the notices Redis (notice:* is out of reach)", async () => {
     const onNotices = new URL(stack.redisServiceUrls.users);
     onNotices.port = new URL(stack.redisNoticesUrl).port;
     const error = await connect(onNotices.href).then(
@@ -186,7 +193,7 @@ describe("Redis: each service logs in as its own user, limited to what it uses",
     expect(error?.message).toContain("WRONGPASS");
   });
 
-  test("postings reads its group on `events` but cannot publish to it; it may write only dead letters", async () => {
+  eventsRedisTest("postings reads its group on `events` but cannot publish to it; it may write only dead letters", async () => {
     const postings = await connect(stack.redisServiceUrls.postings);
     expect(await attempt(postings, ["XINFO", "GROUPS", "events"])).toBe("OK");
     expect(await attempt(postings, ["XLEN", "events.dead"])).toBe("OK");
