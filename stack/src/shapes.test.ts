@@ -2,13 +2,17 @@ import { describe, expect, test } from "bun:test";
 import { parseShape, unitsOf } from "./shapes.ts";
 
 describe("shapes", () => {
-  test("microservices: a process per module; monolith: one process hosting all three", () => {
+  test("microservices: a process per module; monolith: one process hosting all three; web apart in both", () => {
     expect(unitsOf("microservices")).toEqual([
       { name: "users", modules: ["users"] },
       { name: "postings", modules: ["postings"] },
       { name: "notices", modules: ["notices"] },
+      { name: "web", modules: ["web"] },
     ]);
-    expect(unitsOf("monolith")).toEqual([{ name: "monolith", modules: ["users", "postings", "notices"] }]);
+    expect(unitsOf("monolith")).toEqual([
+      { name: "monolith", modules: ["users", "postings", "notices"] },
+      { name: "web", modules: ["web"] },
+    ]);
   });
 
   test("every module is hosted exactly once in each shape", () => {
@@ -17,7 +21,7 @@ describe("shapes", () => {
         unitsOf(shape)
           .flatMap((u) => u.modules)
           .sort(),
-      ).toEqual(["notices", "postings", "users"]);
+      ).toEqual(["notices", "postings", "users", "web"]);
     }
   });
 
