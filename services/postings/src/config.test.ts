@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError } from "@msa-board/service-kit/env";
-import { loadConfig } from "./config.ts";
+import { DEV_CURSOR_SECRET, loadConfig } from "./config.ts";
 
 describe("configuration", () => {
   test("every setting has a default for the native stack", () => {
@@ -45,5 +45,8 @@ describe("configuration", () => {
   test("production refuses to run on the public development cursor secret", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow("CURSOR_SECRET");
     expect(loadConfig({ NODE_ENV: "production", CURSOR_SECRET: "x".repeat(32) }).CURSOR_SECRET).toBe("x".repeat(32));
+    expect(() => loadConfig({ NODE_ENV: "production", CURSOR_SECRET: DEV_CURSOR_SECRET })).toThrow(
+      /CURSOR_SECRET: is the documented development default/,
+    );
   });
 });

@@ -43,8 +43,16 @@ export const configSchema = z
     DEAD_LETTER_MAX_LEN: z.coerce.number().int().min(0).default(10_000),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.CURSOR_SECRET === undefined) {
+    if (env.NODE_ENV !== "production") return;
+    if (env.CURSOR_SECRET === undefined) {
       ctx.addIssue({ code: "custom", path: ["CURSOR_SECRET"], message: "required in production (the dev default is public)" });
+    } else if (env.CURSOR_SECRET === DEV_CURSOR_SECRET) {
+      // Setting the published value explicitly is no better than leaving it unset.
+      ctx.addIssue({
+        code: "custom",
+        path: ["CURSOR_SECRET"],
+        message: "is the documented development default; set a secret one in production",
+      });
     }
   });
 

@@ -8,6 +8,8 @@ import type { RelayStatus } from "./events/outbox-relay.ts";
 import type { EventPublisher } from "./events/publisher.ts";
 import type { SigningKeyStore } from "./keys/signing-key-store.ts";
 import type { TokenIssuer } from "./keys/token-issuer.ts";
+import type { LoginThrottle } from "./sessions/login-throttle.ts";
+import type { RefreshTokens } from "./sessions/refresh-tokens.ts";
 import type { PasswordHasher } from "./users/passwords.ts";
 
 export type UsersApp = OpenAPIHono;
@@ -31,4 +33,11 @@ export type AppDeps = {
   liveness?: Liveness;
   logger: Logger;
   tracer?: Tracer;
+  /** Sessions (refresh-token families); default: over `db` with the default lifetimes. */
+  refreshTokens?: RefreshTokens;
+  /** Per-account login backoff; default: over `db` with the default policy. */
+  loginThrottle?: LoginThrottle;
 };
+
+/** AppDeps with the defaults filled in: what the routes get. */
+export type ResolvedAppDeps = AppDeps & { refreshTokens: RefreshTokens; loginThrottle: LoginThrottle };

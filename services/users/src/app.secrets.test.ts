@@ -12,6 +12,7 @@ describe("secrets never leave the service", () => {
     const passwords = ["first-Secret-pw-1", "second-Secret-pw-2", "wrong-Secret-pw-3", "short-1"];
     const email = h.uniqueEmail("secret");
     const tokens: string[] = [];
+    const refreshTokens: string[] = [];
 
     await h.call("POST", "/users", { json: { email, password: passwords[0], name: "Secret Keeper" } });
     await h.call("POST", "/users", { json: { email, password: passwords[0], name: "Again" } }); // 409
@@ -22,8 +23,11 @@ describe("secrets never leave the service", () => {
     await h.call("POST", "/login", { json: { email, password: passwords[2] } }); // 401
     await h.call("POST", "/login", { json: { email: "nobody@example.com", password: passwords[2] } }); // 401
     await h.call("GET", "/user", { token: tokens[0] });
-    await h.call("PATCH", "/user", { token: tokens[0], json: { password: passwords[3] } }); // 400 (too short)
-    await h.call("PATCH", "/user", { token: tokens[0], json: { name: "Renamed", password: passwords[1] } });
+    await h.call("PATCH", "/user", { token: tokens[0], json: { password: passwords[3], currentPassword: passwords[0] } }); // 400 (too short)
+    await h.call("PATCH", "/user", { token: tokens[0], json: { password: passwords[1], currentPassword: passwords[2] } }); // 403
+    await h.call("PATCH", "/user", { token: tokens[0], json: { name: "Renamed", password: passwords[1], currentPassword: passwords[0] } });
+    await h.call("POST", "/token/refresh", { json: { refreshToken: login.body.refreshToken } }); // 401: revoked
+    refreshTokens.push(login.body.refreshToken);
     await h.call("PATCH", "/user", { token: `${tokens[0]}x`, json: { name: "Forged" } }); // 401
     await h.call("GET", "/.well-known/jwks.json");
     await h.call("GET", "/openapi.json");
@@ -33,6 +37,12 @@ describe("secrets never leave the service", () => {
     const privateKeys = (await h.client.sql`select private_jwk from signing_keys`).map((r) => String(JSON.parse(r.private_jwk).d));
     const relogin = await h.call("POST", "/login", { json: { email, password: passwords[1] } });
     tokens.push(relogin.body.accessToken);
+    const rotated = await h.call("POST", "/token/refresh", { json: { refreshToken: relogin.body.refreshToken } });
+    tokens.push(rotated.body.accessToken);
+    refreshTokens.push(relogin.body.refreshToken, rotated.body.refreshToken);
+    await h.call("POST", "/token/refresh", { json: { refreshToken: relogin.body.refreshToken } }); // 401: reuse
+    await h.call("POST", "/logout", { json: { refreshToken: rotated.body.refreshToken } });
+    const storedTokens = (await h.client.sql`select token_hash from refresh_tokens`).map((r) => String(r.token_hash));
     await h.call("DELETE", "/user", { token: tokens[1] });
     await h.call("GET", "/user", { token: tokens[1] }); // 401: account gone
 
@@ -48,6 +58,11 @@ describe("secrets never leave the service", () => {
     expect(responses).not.toContain("$argon2");
     expect(responses).not.toMatch(/"d"\s*:/);
     for (const token of tokens) expect(logs).not.toContain(token);
+    // Refresh tokens reach the client once, in the response that issued them; never a log line.
+    expect(refreshTokens.filter((t) => t.length === 43)).toHaveLength(3);
+    for (const token of refreshTokens) expect(logs).not.toContain(token);
+    expect(storedTokens.length).toBeGreaterThanOrEqual(2);
+    for (const token of refreshTokens) expect(storedTokens.join("\n")).not.toContain(token);
     expect(logs).not.toMatch(/bearer /i);
     expect(h.logs.length).toBeGreaterThan(0);
   });

@@ -15,6 +15,8 @@ import { OutboxRelay } from "./events/outbox-relay.ts";
 import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
 import { SigningKeyStore } from "./keys/signing-key-store.ts";
 import { createTokenIssuer } from "./keys/token-issuer.ts";
+import { LoginThrottle } from "./sessions/login-throttle.ts";
+import { RefreshTokens } from "./sessions/refresh-tokens.ts";
 import { ensureAdminAccount } from "./users/admin-bootstrap.ts";
 import { createPasswordHasher } from "./users/passwords.ts";
 
@@ -57,6 +59,9 @@ const keys = new SigningKeyStore({
 
 try {
   await keys.ensureActiveKey();
+  // Keys written before SIGNING_KEYS_ENCRYPTION_KEY was set are sealed now, not left in plain until the next rotation.
+  const sealedPlainKeys = await keys.sealPlainKeys();
+  if (sealedPlainKeys > 0) logger.info("sealed signing keys that were stored in plain", { count: sealedPlainKeys });
   const { kid } = await keys.signingKey(); // fails now, not at the first login, if the key cannot be opened
   const admin = await ensureAdminAccount(
     { db: database.db, passwords, logger },
@@ -109,6 +114,21 @@ const app = createApp({
   liveness,
   logger,
   tracer: tracing.tracer,
+  refreshTokens: new RefreshTokens({
+    db: database.db,
+    policy: { absoluteTtlSeconds: config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, idleTtlSeconds: config.REFRESH_TOKEN_IDLE_TTL_SECONDS },
+    clock,
+  }),
+  loginThrottle: new LoginThrottle({
+    db: database.db,
+    policy: {
+      lockAfterFailures: config.LOGIN_LOCKOUT_AFTER_FAILURES,
+      baseLockSeconds: config.LOGIN_LOCKOUT_BASE_SECONDS,
+      maxLockSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
+      resetAfterSeconds: config.LOGIN_FAILURES_RESET_SECONDS,
+    },
+    clock,
+  }),
 });
 
 serveGracefully({

@@ -75,6 +75,61 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * One login session: the chain of refresh tokens that descend from one `POST /login`. Revoking the
+ * family (logout, reuse of a rotated token, password change) ends every token in it at once.
+ * `expires_at` is the absolute end of the session, however often it is refreshed.
+ */
+export const refreshTokenFamilies = pgTable(
+  "refresh_token_families",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    revokedAt: timestamptz("revoked_at"),
+    /** Why it ended: `logout`, `reuse`, `password-change`. */
+    revokedReason: text("revoked_reason"),
+  },
+  (t) => [index("refresh_token_families_user_idx").on(t.userId)],
+);
+
+/**
+ * Refresh tokens, stored only as SHA-256 of the token (they are 256-bit random strings, so a fast
+ * hash is enough: nothing to brute-force). A token is used once: `used_at` is set when it is
+ * exchanged, and presenting it again is reuse.
+ */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    familyId: uuid("family_id")
+      .notNull()
+      .references(() => refreshTokenFamilies.id, { onDelete: "cascade" }),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
+);
+
+/**
+ * Failed-login bookkeeping per email (keyed by SHA-256 of the normalised email, so addresses that
+ * were merely tried are not stored in clear). Unknown emails are tracked exactly like real ones.
+ */
+export const loginThrottle = pgTable(
+  "login_throttle",
+  {
+    emailKey: text("email_key").primaryKey(),
+    failures: integer("failures").notNull(),
+    lastFailureAt: timestamptz("last_failure_at").notNull(),
+    lockedUntil: timestamptz("locked_until"),
+  },
+  (t) => [index("login_throttle_last_failure_idx").on(t.lastFailureAt)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,4 +1,4 @@
-import { and, desc, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import {
   calculateJwkThumbprint,
   errors,
@@ -187,12 +187,46 @@ export class SigningKeyStore {
     return rows[0];
   }
 
+  /**
+   * With an encryption key configured, seals every key still stored in plain JSON (rows written
+   * before encryption was turned on), so no private key stays readable to whoever reads the table.
+   * Returns how many were sealed. Safe to run from several instances at once.
+   */
+  async sealPlainKeys(): Promise<number> {
+    if (!this.sealer.encrypts) return 0;
+    const plain = await this.db.select().from(signingKeys).where(eq(signingKeys.privateJwkEncryption, "none"));
+    let sealed = 0;
+    for (const row of plain) {
+      const next = await this.sealer.seal(row.kid, await this.sealer.open(row.kid, row));
+      const updated = await this.db
+        .update(signingKeys)
+        .set(next)
+        .where(and(eq(signingKeys.kid, row.kid), eq(signingKeys.privateJwkEncryption, "none")))
+        .returning({ kid: signingKeys.kid });
+      sealed += updated.length;
+    }
+    return sealed;
+  }
+
   private async generate(activatesAt: Date) {
+    if (!this.sealer.encrypts) await this.refusePlainBesideSealed();
     const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: "Ed25519", extractable: true });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const sealed = await this.sealer.seal(kid, await exportJWK(privateKey));
     return { kid, algorithm: SIGNING_ALGORITHM, publicJwk: publicPart(kid, publicJwk), activatesAt, ...sealed };
+  }
+
+  /** Once keys are sealed, a key written in plain would undo that: the encryption key was forgotten. */
+  private async refusePlainBesideSealed(): Promise<void> {
+    const [sealed] = await this.db
+      .select({ kid: signingKeys.kid })
+      .from(signingKeys)
+      .where(eq(signingKeys.privateJwkEncryption, "A256GCM"))
+      .limit(1);
+    if (sealed) {
+      throw new Error("signing keys are encrypted at rest: set SIGNING_KEYS_ENCRYPTION_KEY; refusing to store a new key in plain");
+    }
   }
 }
 

@@ -15,7 +15,7 @@ describe("POST /login", () => {
     const created = await h.call("POST", "/users", { json: { email, password: "password-1", name: "Ada" } });
     const res = await h.call("POST", "/login", { json: { email, password: "password-1" } });
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body).sort()).toEqual(["accessToken", "expiresIn", "tokenType"]);
+    expect(Object.keys(res.body).sort()).toEqual(["accessToken", "expiresIn", "refreshToken", "tokenType"]);
     expect(res.body.tokenType).toBe("Bearer");
     expect(res.body.expiresIn).toBe(TTL_SECONDS);
     expect(res.headers.get("cache-control")).toBe("no-store");

@@ -51,7 +51,10 @@ describe("PATCH /user errors", () => {
       create trigger fail_outbox before insert on outbox for each row execute function fail_outbox();`),
     );
     try {
-      const patch = await h.call("PATCH", "/user", { token: user.token, json: { name: "Half Done", password: "half-done-password" } });
+      const patch = await h.call("PATCH", "/user", {
+        token: user.token,
+        json: { name: "Half Done", password: "half-done-password", currentPassword: user.password },
+      });
       expectProblem(patch, 500, "internal");
       expect(patch.text).not.toContain("outbox unavailable");
       const del = await h.call("DELETE", "/user", { token: user.token });

@@ -31,7 +31,10 @@ describe("PATCH /user", () => {
 
   test("changes the password: the new one logs in, the old one does not", async () => {
     const user = await h.signUp();
-    const res = await h.call("PATCH", "/user", { token: user.token, json: { password: "brand-new-password" } });
+    const res = await h.call("PATCH", "/user", {
+      token: user.token,
+      json: { password: "brand-new-password", currentPassword: user.password },
+    });
     expect(res.status).toBe(200);
     expect((await h.call("POST", "/login", { json: { email: user.email, password: "brand-new-password" } })).status).toBe(200);
     expect((await h.call("POST", "/login", { json: { email: user.email, password: user.password } })).status).toBe(401);
@@ -42,7 +45,10 @@ describe("PATCH /user", () => {
 
   test("changes name and password together", async () => {
     const user = await h.signUp({ name: "Both" });
-    const res = await h.call("PATCH", "/user", { token: user.token, json: { name: "Both Changed", password: "another-password" } });
+    const res = await h.call("PATCH", "/user", {
+      token: user.token,
+      json: { name: "Both Changed", password: "another-password", currentPassword: user.password },
+    });
     expect(res.status).toBe(200);
     expect(res.body.name).toBe("Both Changed");
     expect((await h.call("POST", "/login", { json: { email: user.email, password: "another-password" } })).status).toBe(200);

@@ -10,12 +10,14 @@ import type { RelayStatus } from "../events/outbox-relay.ts";
 import { PrivateKeySealer } from "../keys/private-key-sealing.ts";
 import { SigningKeyStore } from "../keys/signing-key-store.ts";
 import { createTokenIssuer } from "../keys/token-issuer.ts";
+import { DEFAULT_LOGIN_THROTTLE_POLICY, LoginThrottle, type LoginThrottlePolicy } from "../sessions/login-throttle.ts";
+import { DEFAULT_REFRESH_TOKEN_POLICY, RefreshTokens, type RefreshTokenPolicy } from "../sessions/refresh-tokens.ts";
 import { createPasswordHasher, type PasswordHasher } from "../users/passwords.ts";
 import { testTracing } from "./tracing.ts";
 
 export const ISSUER = "msa-board";
 export const AUDIENCE = "msa-board";
-export const TTL_SECONDS = 900;
+export const TTL_SECONDS = 300;
 
 /** A clock tests can move: `clock.offsetMs += 3_600_000` is an hour later for token checks. */
 export type TestClock = { (): Date; offsetMs: number };
@@ -32,6 +34,8 @@ export type HarnessOptions = {
   relay?: () => RelayStatus;
   /** Build the app over this client instead of the suite's own (e.g. one pointing at a dead port). */
   appDatabase?: DatabaseClient;
+  throttlePolicy?: LoginThrottlePolicy;
+  refreshPolicy?: RefreshTokenPolicy;
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: route tests assert on JSON bodies of many shapes
@@ -68,6 +72,8 @@ export async function createHarness(options: HarnessOptions = {}) {
     },
     logger,
     tracer: testTracing.tracer,
+    refreshTokens: new RefreshTokens({ db: appClient.db, policy: options.refreshPolicy ?? DEFAULT_REFRESH_TOKEN_POLICY, clock }),
+    loginThrottle: new LoginThrottle({ db: appClient.db, policy: options.throttlePolicy ?? DEFAULT_LOGIN_THROTTLE_POLICY, clock }),
   };
   const app = createApp(deps);
   const responses: string[] = [];
@@ -106,7 +112,14 @@ export async function createHarness(options: HarnessOptions = {}) {
     if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${created.text}`);
     const login = await call("POST", "/login", { json: { email, password } });
     if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-    return { id: created.body.id as string, email: created.body.email as string, password, name, token: login.body.accessToken as string };
+    return {
+      id: created.body.id as string,
+      email: created.body.email as string,
+      password,
+      name,
+      token: login.body.accessToken as string,
+      refreshToken: login.body.refreshToken as string,
+    };
   }
 
   const outboxRows = () =>

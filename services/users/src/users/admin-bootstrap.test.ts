@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHarness, type Harness } from "../test-support/harness.ts";
-import { ensureAdminAccount } from "./admin-bootstrap.ts";
+import { expectProblem } from "../test-support/problems.ts";
+import { AdminEmailTakenError, ensureAdminAccount } from "./admin-bootstrap.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -35,20 +36,28 @@ describe("ensureAdminAccount", () => {
     expect(rows.map((r) => r.role)).toEqual(["admin"]);
   });
 
-  test("an existing account with that email is made admin (and keeps its password and name)", async () => {
-    const user = await h.signUp({ name: "Promoted" });
-    expect(await bootstrap({ email: user.email.toUpperCase(), password: "the-env-password" })).toBe("promoted");
-    const me = await h.call("GET", "/user", { token: user.token });
-    expect(me.body).toMatchObject({ role: "admin", name: "Promoted" });
-    expect((await h.call("POST", "/login", { json: { email: user.email, password: user.password } })).status).toBe(200);
-    expect((await h.call("POST", "/login", { json: { email: user.email, password: "the-env-password" } })).status).toBe(401);
+  test("an existing non-admin account with that email is never promoted: start-up fails with a clear message", async () => {
+    // The attack: sign up with ADMIN_EMAIL before the first start (or after the admin account is gone).
+    const squatter = await h.signUp({ name: "Squatter" });
+    const attempt = bootstrap({ email: squatter.email.toUpperCase(), password: "the-env-password" });
+    await expect(attempt).rejects.toBeInstanceOf(AdminEmailTakenError);
+    await expect(bootstrap({ email: squatter.email, password: "the-env-password" })).rejects.toThrow(
+      /ADMIN_EMAIL belongs to an existing account that is not an admin; refusing to promote it/,
+    );
+    const me = await h.call("GET", "/user", { token: squatter.token });
+    expect(me.body).toMatchObject({ role: "user", name: "Squatter" });
+    expect((await h.call("POST", "/login", { json: { email: squatter.email, password: "the-env-password" } })).status).toBe(401);
   });
 
   test("a password the admin changed is not overwritten at the next start", async () => {
     const admin = { email: "changed-admin@example.com", password: "initial-password" };
     await bootstrap(admin);
     const login = await h.call("POST", "/login", { json: admin });
-    await h.call("PATCH", "/user", { token: login.body.accessToken, json: { password: "changed-password" } });
+    const patched = await h.call("PATCH", "/user", {
+      token: login.body.accessToken,
+      json: { password: "changed-password", currentPassword: "initial-password" },
+    });
+    expect(patched.status).toBe(200);
     expect(await bootstrap(admin)).toBe("unchanged");
     expect((await h.call("POST", "/login", { json: { email: admin.email, password: "changed-password" } })).status).toBe(200);
     expect((await h.call("POST", "/login", { json: admin })).status).toBe(401);
@@ -67,5 +76,40 @@ describe("ensureAdminAccount", () => {
       expect(lines).not.toContain(secret);
     }
     expect(lines).toContain("admin account created");
+  });
+});
+
+describe("the last admin", () => {
+  test("cannot delete itself (409 problem); with a second admin, one of them can leave", async () => {
+    const solo = await createHarness({ prefix: "users_last_admin" });
+    try {
+      const boot = (email: string) =>
+        ensureAdminAccount(
+          { db: solo.db, passwords: solo.passwords, logger: solo.deps.logger },
+          { email, password: "admin-password-1", name: "Admin" },
+        );
+      await boot("first-admin@example.com");
+      const first = await solo.call("POST", "/login", { json: { email: "first-admin@example.com", password: "admin-password-1" } });
+      const refused = await solo.call("DELETE", "/user", { token: first.body.accessToken });
+      expectProblem(refused, 409, "conflict");
+      expect(refused.body.detail).toBe("The last admin account cannot be deleted.");
+      expect((await solo.call("GET", "/user", { token: first.body.accessToken })).status).toBe(200);
+
+      await boot("second-admin@example.com");
+      const second = await solo.call("POST", "/login", { json: { email: "second-admin@example.com", password: "admin-password-1" } });
+      // Both try to leave at once: exactly one may go, the other is now the last admin.
+      const results = await Promise.all([
+        solo.call("DELETE", "/user", { token: first.body.accessToken }),
+        solo.call("DELETE", "/user", { token: second.body.accessToken }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([204, 409]);
+      const admins = await solo.client.sql`select count(*)::int as n from users where role = 'admin'`;
+      expect(admins[0]?.n).toBe(1);
+      // An ordinary user still deletes itself as before.
+      const user = await solo.signUp();
+      expect((await solo.call("DELETE", "/user", { token: user.token })).status).toBe(204);
+    } finally {
+      await solo.close();
+    }
   });
 });

@@ -5,12 +5,25 @@ import { normalizeEmail } from "./user.ts";
 import { UsersRepository } from "./users-repository.ts";
 
 export type AdminAccount = { email: string; password: string; name: string };
-export type AdminBootstrapResult = "created" | "promoted" | "unchanged";
+export type AdminBootstrapResult = "created" | "unchanged";
+
+/** Start-up must stop: ADMIN_EMAIL belongs to an account that is not an admin. */
+export class AdminEmailTakenError extends Error {
+  override name = "AdminEmailTakenError";
+  constructor() {
+    super(
+      "ADMIN_EMAIL belongs to an existing account that is not an admin; refusing to promote it (whoever registered " +
+        "that address would become admin). Delete that account, or set ADMIN_EMAIL to an address with no account.",
+    );
+  }
+}
 
 /**
  * Makes sure the configured admin exists with role `admin`. Idempotent and safe for replicas starting
  * together. ADMIN_PASSWORD is the *initial* password: an existing account keeps its password (the
  * admin may have changed it), so a restart never undoes a rotation done through PATCH /user.
+ * An existing non-admin account with that email is never promoted: anyone can sign up with any
+ * address, so it would hand the admin role to whoever registered ADMIN_EMAIL first.
  */
 export async function ensureAdminAccount(
   deps: { db: Database; passwords: PasswordHasher; logger: Logger },
@@ -34,7 +47,5 @@ export async function ensureAdminAccount(
     if (!existing) throw new Error("admin account vanished while being created");
   }
   if (existing.user.role === "admin") return "unchanged";
-  await users.setRole(existing.user.id, "admin");
-  deps.logger.info("admin role granted to existing account", { userId: existing.user.id });
-  return "promoted";
+  throw new AdminEmailTakenError();
 }

@@ -64,10 +64,6 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
-  async setRole(id: string, role: Role): Promise<void> {
-    await this.db.update(users).set({ role, updatedAt: sql`now()` }).where(eq(users.id, id));
-  }
-
   /** Replaces the hash only if it is still `previousHash` (a login-time rehash must not undo a PATCH). */
   async replacePasswordHash(id: string, previousHash: string, newHash: string): Promise<void> {
     await this.db.update(users).set({ passwordHash: newHash }).where(sql`${users.id} = ${id} and ${users.passwordHash} = ${previousHash}`);
