@@ -163,11 +163,40 @@ describe("private keys at rest", () => {
     expect((await sealer.open("kid-1", sealed)).d).toBe("secret");
   });
 
-  test("keys stored in plain JSON keep working once encryption is turned on (rotate to seal)", async () => {
+  test("keys stored in plain JSON keep working once encryption is turned on", async () => {
+    await freshKeys();
     const plain = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS });
     const { kid } = await plain.rotate();
     const sealedStore = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS, sealer: new PrivateKeySealer(keyA) });
     expect((await sealedStore.signingKey()).kid).toBe(kid);
+  });
+
+  test("sealPlainKeys seals every key stored in plain once the encryption key is set; they still sign and verify", async () => {
+    await h.client.sql`delete from signing_keys`;
+    const plain = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS, cacheMs: 0 });
+    await plain.ensureActiveKey();
+    const before = await createTokenIssuer({ keys: plain, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS })(user);
+    await plain.rotate(); // two plain rows now: the retired one and the active one
+    const sealing = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS, sealer: new PrivateKeySealer(keyA), cacheMs: 0 });
+    expect(await sealing.sealPlainKeys()).toBe(2);
+    expect(await sealing.sealPlainKeys()).toBe(0); // idempotent
+    const rows = await h.client.sql`select private_jwk, private_jwk_encryption from signing_keys`;
+    expect(rows.map((r) => r.private_jwk_encryption)).toEqual(["A256GCM", "A256GCM"]);
+    for (const row of rows) expect(row.private_jwk).not.toContain('"d"');
+    const after = await createTokenIssuer({ keys: sealing, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: TTL_SECONDS })(user);
+    const verify = createTokenVerifier({ keys: sealing.keyResolver, issuer: ISSUER, audience: AUDIENCE });
+    expect(await verify(before.accessToken)).toMatchObject({ userId: user.id });
+    expect(await verify(after.accessToken)).toMatchObject({ userId: user.id });
+    // Without an encryption key nothing is sealed (and nothing breaks).
+    expect(await new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS }).sealPlainKeys()).toBe(0);
+  });
+
+  test("once keys are sealed, a store without the encryption key refuses to write a plain one", async () => {
+    const forgetful = new SigningKeyStore({ db: h.db, tokenTtlSeconds: TTL_SECONDS });
+    await expect(forgetful.rotate()).rejects.toThrow(/set SIGNING_KEYS_ENCRYPTION_KEY; refusing to store a new key in plain/);
+    const plainRows = await h.client.sql`select count(*)::int as n from signing_keys where private_jwk_encryption = 'none'`;
+    expect(plainRows[0]?.n).toBe(0);
+    await freshKeys(); // back to one plain key for the tests below
   });
 
   test("a sealer refuses a key that is not 32 bytes", () => {
