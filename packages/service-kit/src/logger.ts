@@ -1,4 +1,5 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
+import { safeError } from "./db/safe-error.ts";
 
 export const logLevels = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -19,7 +20,11 @@ const secretKeys = /^d$|pass(word)?|secret|token|authorization|cookie|private|ha
 
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) {
+    // A database error's message may hold the query's parameters (emails, hashes): log it without them.
+    const safe = safeError(value);
+    return { name: safe.name, message: safe.message, stack: safe.stack };
+  }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { createHarness, type Harness } from "./test-support/harness.ts";
+import { spanExporter } from "./test-support/tracing.ts";
 
 let h: Harness;
 beforeAll(async () => {
@@ -65,5 +67,38 @@ describe("secrets never leave the service", () => {
     for (const token of refreshTokens) expect(storedTokens.join("\n")).not.toContain(token);
     expect(logs).not.toMatch(/bearer /i);
     expect(h.logs.length).toBeGreaterThan(0);
+  });
+
+  test("a failing query's parameters (email, password hash) reach neither the logs nor the exported spans", async () => {
+    await h.db.execute(
+      sql.raw(`
+      create function fail_users() returns trigger language plpgsql as $$ begin raise exception 'users table unavailable'; end $$;
+      create trigger fail_users before insert on users for each row execute function fail_users();`),
+    );
+    const email = h.uniqueEmail("leak-probe");
+    spanExporter.reset();
+    const logsBefore = h.logs.length;
+    try {
+      const res = await h.call("POST", "/users", { json: { email, password: "leak-probe-password", name: "Leak Probe" } });
+      expect(res.status).toBe(500);
+    } finally {
+      await h.db.execute(sql.raw("drop trigger fail_users on users; drop function fail_users();"));
+    }
+    const logs = h.logs.slice(logsBefore).join("\n");
+    const spans = JSON.stringify(
+      spanExporter.getFinishedSpans().map((s) => ({ attributes: s.attributes, status: s.status, events: s.events })),
+    );
+    // The failure itself is there to diagnose (SQL text, SQLSTATE, the trigger's message)…
+    expect(logs).toContain("unhandled error");
+    expect(logs).toContain("users table unavailable");
+    expect(spans).toContain("users table unavailable");
+    expect(spans).toContain("exception");
+    // …its data is not.
+    for (const text of [logs, spans]) {
+      expect(text).not.toContain(email);
+      expect(text).not.toContain("$argon2id");
+      expect(text).not.toContain("leak-probe-password");
+      expect(text).not.toContain("params:");
+    }
   });
 });

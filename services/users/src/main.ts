@@ -1,5 +1,5 @@
 import { createTokenVerifier } from "@msa-board/service-kit/auth";
-import { pingDatabase } from "@msa-board/service-kit/db";
+import { pingDatabase, safeErrorMessage } from "@msa-board/service-kit/db";
 import { ConfigError } from "@msa-board/service-kit/env";
 import { createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
 import { Liveness } from "@msa-board/service-kit/liveness";
@@ -43,7 +43,7 @@ const tracing = startTracing({
 try {
   await waitFor("database migrations", () => migrateUsersDatabase(config.DATABASE_URL), { logger, timeoutMs: 60_000 });
 } catch (err) {
-  logger.error("cannot migrate the users database; exiting", { err: (err as Error).message });
+  logger.error("cannot migrate the users database; exiting", { err: safeErrorMessage(err) });
   process.exit(1);
 }
 
@@ -70,7 +70,8 @@ try {
   await passwords.verifyDummy("warm-up");
   logger.info("ready to sign", { kid, admin, keysEncryptedAtRest: Boolean(config.SIGNING_KEYS_ENCRYPTION_KEY) });
 } catch (err) {
-  logger.error("start-up failed; exiting", { err: (err as Error).message });
+  // The admin bootstrap's queries carry the admin's email and password hash: never their parameters.
+  logger.error("start-up failed; exiting", { err: safeErrorMessage(err) });
   await database.close();
   process.exit(1);
 }

@@ -1,3 +1,4 @@
+import { redactDatabaseError } from "../db/safe-error.ts";
 import type { Heartbeat } from "../liveness/liveness.ts";
 import type { Logger } from "../logger.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
@@ -129,5 +130,7 @@ export function errorMessage(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   // drizzle wraps driver errors ("Failed query: … params: …"): the cause says what went wrong without the values.
   const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof Error ? cause.message || cause.name : err.message || err.name;
+  const source = cause instanceof Error ? cause : err;
+  // …and PostgreSQL quotes rejected values in some messages (data exceptions): those are redacted too.
+  return redactDatabaseError(source)?.message ?? (source.message || source.name);
 }

@@ -2,6 +2,7 @@ import { SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
+import { safeError } from "../db/safe-error.ts";
 import type { Logger } from "../logger.ts";
 import { type ProblemCode, ProblemError, problemResponse, type ValidationIssue } from "./problem.ts";
 
@@ -41,8 +42,9 @@ export function handleErrors(logger: Logger): ErrorHandler {
       });
     }
     const span = trace.getActiveSpan();
-    span?.recordException(err);
-    span?.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    const recorded = safeError(err); // spans are exported: no query parameters on them
+    span?.recordException(recorded);
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: recorded.message });
     logger.error("unhandled error", { err, method: c.req.method, path: c.req.path });
     const traceId = span?.spanContext().traceId;
     return problemResponse(

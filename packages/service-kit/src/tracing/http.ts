@@ -4,6 +4,7 @@ import { suppressTracing } from "@opentelemetry/core";
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from "@opentelemetry/semantic-conventions";
 import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
+import { safeError } from "../db/safe-error.ts";
 import { moduleCallOf } from "./module-call.ts";
 
 export type TraceRequestsOptions = {
@@ -36,7 +37,12 @@ export const traceRequests = ({ serviceName, tracer, untracedPaths = [] }: Trace
   return async function traceRequests(c, next) {
     if (skip.has(c.req.path)) return context.with(suppressTracing(context.active()), next);
     if (moduleCallOf() !== undefined) return moduleSpan(c, next);
-    return traced(c, next);
+    // The instrumentation records `c.error` on the server span as it is: a database error there
+    // would export the query's parameters (emails, hashes). onError has already answered by now.
+    return traced(c, async () => {
+      await next();
+      if (c.error) c.error = safeError(c.error);
+    });
   };
 };
 
@@ -52,7 +58,7 @@ const traceModuleCall =
           span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, c.res.status);
           if (c.res.status >= 500 || c.error) span.setStatus({ code: SpanStatusCode.ERROR });
         } catch (err) {
-          span.recordException(err as Error);
+          span.recordException(safeError(err) as Error);
           span.setStatus({ code: SpanStatusCode.ERROR });
           throw err;
         } finally {

@@ -1,5 +1,6 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import type { Sql } from "postgres";
+import { safeError } from "../db/safe-error.ts";
 
 export type PostgresTracingOptions = {
   tracer?: Tracer;
@@ -109,7 +110,9 @@ function endOk(span: Span, result: unknown): void {
 }
 
 function endWithError(span: Span, err: unknown): void {
-  const error = err instanceof Error ? err : new Error(String(err));
+  // PostgreSQL quotes rejected values in some messages: record the error without them.
+  const safe = safeError(err);
+  const error = safe instanceof Error ? safe : new Error(String(safe));
   span.recordException(error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
   span.end();

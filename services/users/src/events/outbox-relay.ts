@@ -1,4 +1,5 @@
 import { errorMessage, type LoopStatus, RetryLoop, type StepResult, serializeEnvelope, withDeadline } from "@msa-board/service-kit/events";
+import { safeError } from "@msa-board/service-kit/db";
 import type { Heartbeat } from "@msa-board/service-kit/liveness";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
@@ -193,7 +194,7 @@ export class OutboxRelay {
           // Bounded by the client's silence timeout (service-kit/events): a dead connection is dropped and reopened.
           await withRedisSpan(this.tracer, "XADD", () => this.o.redis.xAdd(this.o.stream, "*", { envelope: serializeEnvelope(envelope) }));
         } catch (err) {
-          span.recordException(err as Error);
+          span.recordException(safeError(err) as Error);
           span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) });
           throw err;
         } finally {

@@ -11,7 +11,7 @@ import { PrivateKeySealer } from "../keys/private-key-sealing.ts";
 import { SigningKeyStore } from "../keys/signing-key-store.ts";
 import { createTokenIssuer } from "../keys/token-issuer.ts";
 import { DEFAULT_LOGIN_THROTTLE_POLICY, LoginThrottle, type LoginThrottlePolicy } from "../sessions/login-throttle.ts";
-import { DEFAULT_REFRESH_TOKEN_POLICY, RefreshTokens, type RefreshTokenPolicy } from "../sessions/refresh-tokens.ts";
+import { DEFAULT_REFRESH_TOKEN_POLICY, type RefreshTokenPolicy, RefreshTokens } from "../sessions/refresh-tokens.ts";
 import { createPasswordHasher, type PasswordHasher } from "../users/passwords.ts";
 import { testTracing } from "./tracing.ts";
 
