@@ -29,6 +29,8 @@ describe("users through the gateway", () => {
     expect(ok.status).toBe(200);
     expect(ok.body.tokenType).toBe("Bearer");
     expect(ok.body.expiresIn).toBeGreaterThan(0);
+    expect(ok.body.expiresIn).toBeLessThanOrEqual(300); // contract: access tokens live ≤ 5 min
+    expect(ok.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const [header] = ok.body.accessToken.split(".");
     expect(JSON.parse(Buffer.from(header, "base64url").toString()).kid).toBeString();
 
@@ -52,9 +54,13 @@ describe("users through the gateway", () => {
     expect((await api("GET", "/user", { token: user.token })).body.role).toBe("user");
   });
 
-  test("PATCH password: the new one logs in, the old one does not", async () => {
+  test("PATCH password: needs the current one; the new one logs in, the old one does not", async () => {
     const user = await signUpAndLogin();
-    expect((await api("PATCH", "/user", { token: user.token, json: { password: "brand-new-password" } })).status).toBe(200);
+    expectProblem(await api("PATCH", "/user", { token: user.token, json: { password: "brand-new-password" } }), 400);
+    const wrong = { password: "brand-new-password", currentPassword: "not-my-password" };
+    expectProblem(await api("PATCH", "/user", { token: user.token, json: wrong }), 403);
+    const right = { password: "brand-new-password", currentPassword: user.password };
+    expect((await api("PATCH", "/user", { token: user.token, json: right })).status).toBe(200);
     expect((await api("POST", "/login", { json: { email: user.email, password: "brand-new-password" } })).status).toBe(200);
     expectProblem(await api("POST", "/login", { json: { email: user.email, password: user.password } }), 401);
   });

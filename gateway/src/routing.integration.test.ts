@@ -79,6 +79,28 @@ describe("routes", () => {
   });
 });
 
+describe("sessions", () => {
+  test("POST /token/refresh and POST /logout reach users without any access token (the refresh token is the credential)", async () => {
+    for (const path of ["/token/refresh", "/logout"]) {
+      const response = await call("POST", path, { body: '{"refreshToken":"opaque"}' });
+      expect(response.status).toBe(200);
+      const echoed = (await response.json()) as SeenRequest & { service: string };
+      expect(echoed).toMatchObject({ service: "users", method: "POST", path });
+      expect(echoed.headers.authorization).toBeUndefined();
+    }
+  });
+
+  test("an expired or forged access token does not stop a refresh at the edge", async () => {
+    const response = await call("POST", "/token/refresh", { headers: { authorization: "Bearer abc.def.ghi" } });
+    expect(response.status).toBe(200);
+  });
+
+  test("only POST: GET /token/refresh and GET /logout are not routed", async () => {
+    await expectProblem(await call("GET", "/token/refresh"), 404, "not-found");
+    await expectProblem(await call("GET", "/logout"), 404, "not-found");
+  });
+});
+
 describe("not routed", () => {
   const unrouted: [string, string][] = [
     ["GET", "/healthz"],

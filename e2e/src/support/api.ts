@@ -50,7 +50,7 @@ export function uniqueEmail(tag = "user"): string {
   return `${tag}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 7)}@e2e.msa-board.test`;
 }
 
-export type TestUser = { id: string; email: string; password: string; name: string; token: string };
+export type TestUser = { id: string; email: string; password: string; name: string; token: string; refreshToken: string };
 
 export async function signUpAndLogin(name = "E2E User"): Promise<TestUser> {
   const email = uniqueEmail();
@@ -59,7 +59,7 @@ export async function signUpAndLogin(name = "E2E User"): Promise<TestUser> {
   expect(created.status).toBe(201);
   const login = await api("POST", "/login", { json: { email, password } });
   expect(login.status).toBe(200);
-  return { id: created.body.id, email, password, name, token: login.body.accessToken };
+  return { id: created.body.id, email, password, name, token: login.body.accessToken, refreshToken: login.body.refreshToken };
 }
 
 export async function adminToken(): Promise<string> {
