@@ -58,7 +58,20 @@ export function containerUrl(native: string): string {
  * with NODE_ENV=production, where postings requires CURSOR_SECRET: containers pass it (a Secret;
  * its documented development value in compose and the dev overlay).
  */
-export function expectedContainerEnv(service: ServiceName): Record<string, Expected> {
+/**
+ * compose and the dev overlay run the images on the published development secrets, which users and
+ * postings refuse under NODE_ENV=production (the images' default): they say `development` outright.
+ * Production (the prod overlay, or compose with real secrets) keeps the image's NODE_ENV.
+ */
+export const DEVELOPMENT_ENV: Partial<Record<ServiceName, Record<string, string>>> = {
+  users: { NODE_ENV: "development" },
+  postings: { NODE_ENV: "development" },
+};
+
+export function expectedContainerEnv(
+  service: ServiceName,
+  { development = false }: { development?: boolean } = {},
+): Record<string, Expected> {
   const readable = readableEnv(service);
   const expected: Record<string, Expected> = {};
   for (const [name, value] of Object.entries(nativeServiceEnv(service))) {
@@ -82,5 +95,6 @@ export function expectedContainerEnv(service: ServiceName): Record<string, Expec
     // host's loopback where compose publishes it (Kubernetes: `kubectl port-forward svc/jaeger 16686`).
     expected.JAEGER_UI_URL = `http://localhost:${defaultPorts.jaegerQuery}`;
   }
+  if (development) Object.assign(expected, DEVELOPMENT_ENV[service]);
   return expected;
 }

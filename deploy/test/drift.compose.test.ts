@@ -74,7 +74,7 @@ describe("compose.yaml", () => {
   describe.each(SERVICES)("%s", (name) => {
     test("gets the environment `npm start` gives it, in container form", () => {
       const environment = service(name).environment ?? {};
-      const expected = expectedContainerEnv(name);
+      const expected = expectedContainerEnv(name, { development: true });
       const stated = Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== PER_INSTANCE));
       expect(environment).toEqual(stated as Record<string, string>);
     });

@@ -54,7 +54,7 @@ describe.each(["dev", "prod"] as Overlay[])("overlay %s", (overlay) => {
     });
 
     test("gets the environment `npm start` gives it, in container form", () => {
-      const expected = expectedContainerEnv(name);
+      const expected = expectedContainerEnv(name, { development: overlay === "dev" });
       const names = envNames(container()).filter((n) => !PROD_ONLY_ENV.has(n) || overlay === "dev");
       expect(names.sort()).toEqual(Object.keys(expected).sort());
       for (const [variable, want] of Object.entries(expected)) {
