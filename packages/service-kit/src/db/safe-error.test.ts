@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { handleErrors } from "../http/error-handler.ts";
 import { createLogger } from "../logger.ts";
 import { createTestDatabase, type TestDatabase } from "../test-support/database.ts";
+import { traceRequests } from "../tracing/http.ts";
 import { instrumentPostgres } from "../tracing/postgres.ts";
 import { redactDatabaseError, safeErrorMessage } from "./safe-error.ts";
 
@@ -114,6 +115,24 @@ describe("database errors without their parameters", () => {
       expect(text).not.toContain(EMAIL);
       expect(text).not.toContain(HASH);
     }
+  });
+
+  test("the server span of traceRequests records the error without its values", async () => {
+    const app = new Hono();
+    app.use(traceRequests({ serviceName: "kit-test", tracer }));
+    app.onError(handleErrors(createLogger({ service: "test", write: () => {} })));
+    app.post("/sign-up", async () => {
+      await uniqueViolation();
+      return new Response("unreachable");
+    });
+    exporter.reset();
+    expect((await app.request("/sign-up", { method: "POST" })).status).toBe(500);
+    const spans = exporter.getFinishedSpans();
+    const server = spans.find((s) => s.name === "POST /sign-up");
+    expect(server?.events.some((e) => e.name === "exception")).toBe(true);
+    expect(exported(spans)).toContain("SQLSTATE 23505");
+    expect(exported(spans)).not.toContain(EMAIL);
+    expect(exported(spans)).not.toContain(HASH);
   });
 
   test("the logger redacts a database error passed in any field", async () => {
