@@ -81,5 +81,7 @@ describe("GET /metrics", () => {
     expect(res.text).toContain("# TYPE users_outbox_backlog gauge\nusers_outbox_backlog 0\n");
     expect(res.text).toContain("users_outbox_published_total 3\n");
     expect(res.text).toContain("users_outbox_relay_up 1\n");
+    expect(res.text).toContain("# TYPE users_refresh_token_reuse_total counter\nusers_refresh_token_reuse_total 0\n");
+    expect(res.text).toContain("# TYPE users_login_locked_total counter\nusers_login_locked_total 0\n");
   });
 });

@@ -21,6 +21,7 @@ describe("per-account login throttling", () => {
     expectProblem(locked, 429, "rate-limited");
     expect(locked.headers.get("retry-after")).toBe("30");
     expect(locked.body.detail).toContain("30 seconds");
+    expect((await h.call("GET", "/metrics")).text).toMatch(/^users_login_locked_total [1-9]/m);
   });
 
   test("the lock is bounded: once it ends the right password works and clears the count", async () => {

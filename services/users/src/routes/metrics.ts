@@ -1,8 +1,12 @@
-import type { AppDeps, UsersApp } from "../app-types.ts";
+import type { ResolvedAppDeps, UsersApp } from "../app-types.ts";
 import { OutboxRepository } from "../events/outbox-repository.ts";
 
-/** Prometheus text: the outbox backlog (shared) and this process's relay counters. Not in the OpenAPI document. */
-export function registerMetrics(app: UsersApp, { db, health }: AppDeps): void {
+/**
+ * Prometheus text: the outbox backlog (shared), this process's relay counters and its security
+ * counters (refresh-token reuse, locked logins: a rise means someone is attacking). Not in the
+ * OpenAPI document.
+ */
+export function registerMetrics(app: UsersApp, { db, health, refreshTokens, loginThrottle }: ResolvedAppDeps): void {
   const outbox = new OutboxRepository(db);
   app.get("/metrics", async (c) => {
     const backlog = await outbox.backlog();
@@ -14,6 +18,18 @@ export function registerMetrics(app: UsersApp, { db, health }: AppDeps): void {
         "gauge",
         "Age of the oldest unpublished outbox row (0 when none).",
         (backlog.oldestUnpublishedAgeMs ?? 0) / 1000,
+      ),
+      metric(
+        "users_refresh_token_reuse_total",
+        "counter",
+        "Used refresh tokens presented again in this process (each revoked its session).",
+        refreshTokens.reusesDetected,
+      ),
+      metric(
+        "users_login_locked_total",
+        "counter",
+        "Logins and password changes this process refused because the account was locked.",
+        loginThrottle.refusedWhileLocked,
       ),
     ];
     if (relay) {

@@ -24,6 +24,7 @@ describe("refresh-token rotation: reuse, expiry, revocation", () => {
     const [family] = await h.client.sql`select revoked_reason from refresh_token_families where user_id = ${user.id}`;
     expect(family?.revoked_reason).toBe("reuse");
     expect(h.logs.some((line) => line.includes("refresh token reused"))).toBe(true);
+    expect((await h.call("GET", "/metrics")).text).toMatch(/^users_refresh_token_reuse_total [1-9]/m);
   });
 
   test("two simultaneous refreshes of one token never both succeed", async () => {
@@ -36,7 +37,7 @@ describe("refresh-token rotation: reuse, expiry, revocation", () => {
       // A race is reuse: the family is revoked, so even the winner's token is dead.
       for (const winner of winners) expect((await refresh(winner.body.refreshToken)).status).toBe(401);
     }
-  });
+  }, 30_000); // five sign-ups (argon2id) on a shared machine
 
   test("unknown, malformed and forged tokens are 401 (shape errors 400), all with one detail", async () => {
     const user = await h.signUp();

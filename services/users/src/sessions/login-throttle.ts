@@ -57,6 +57,8 @@ export class LoginThrottle {
   private readonly db: Database;
   private readonly policy: LoginThrottlePolicy;
   private readonly clock: () => Date;
+  /** Attempts this process refused because the email was locked: for /metrics. */
+  refusedWhileLocked = 0;
 
   constructor(options: { db: Database; policy?: LoginThrottlePolicy; clock?: () => Date }) {
     this.db = options.db;
@@ -78,6 +80,7 @@ export class LoginThrottle {
         .for("update");
       const { attempt, state } = nextAttempt(row && row.failures > 0 ? row : undefined, now, this.policy);
       if (state) await tx.update(loginThrottle).set(state).where(eq(loginThrottle.emailKey, key));
+      if (!attempt.allowed) this.refusedWhileLocked += 1;
       return attempt;
     });
   }

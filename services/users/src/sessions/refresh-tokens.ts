@@ -36,6 +36,8 @@ export class RefreshTokens {
   private readonly db: Database;
   private readonly policy: RefreshTokenPolicy;
   private readonly clock: () => Date;
+  /** Reuses detected by this process (a stolen token, or a client refreshing twice at once): for /metrics. */
+  reusesDetected = 0;
 
   constructor(options: { db: Database; policy?: RefreshTokenPolicy; clock?: () => Date }) {
     this.db = options.db;
@@ -102,6 +104,7 @@ export class RefreshTokens {
       if (known.revokedAt) return { refused: "revoked" };
       if (known.usedAt) {
         await revokeFamily(tx, known.familyId, "reuse", now);
+        this.reusesDetected += 1;
         return { refused: "reused" };
       }
       return { refused: "expired" };
