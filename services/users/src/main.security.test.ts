@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createTestDatabase, requireTestEnv, type TestDatabase } from "@msa-board/service-kit/test-support";
 import postgres from "postgres";
 import { DEV_ADMIN_PASSWORD } from "./config.ts";
 import { migrateUsersDatabase } from "./db/migrations.ts";
 import { freePort, startService, waitHealthy } from "./test-support/service-process.ts";
+
+// Each test starts the service as a child process on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 const ENCRYPTION_KEY = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
 const serviceRoot = new URL("..", import.meta.url).pathname;

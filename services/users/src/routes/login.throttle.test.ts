@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHarness, type Harness } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
+
+// Real PostgreSQL and argon2id sign-ups on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {

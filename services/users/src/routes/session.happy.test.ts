@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decodeJwt } from "jose";
 import { hashRefreshToken } from "../sessions/refresh-tokens.ts";
 import { createHarness, type Harness, TTL_SECONDS } from "../test-support/harness.ts";
+
+// Real PostgreSQL and argon2id sign-ups on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHarness, type Harness } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
+
+// Real PostgreSQL and argon2id sign-ups on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {
@@ -37,7 +40,7 @@ describe("refresh-token rotation: reuse, expiry, revocation", () => {
       // A race is reuse: the family is revoked, so even the winner's token is dead.
       for (const winner of winners) expect((await refresh(winner.body.refreshToken)).status).toBe(401);
     }
-  }, 30_000); // five sign-ups (argon2id) on a shared machine
+  });
 
   test("unknown, malformed and forged tokens are 401 (shape errors 400), all with one detail", async () => {
     const user = await h.signUp();
