@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createHarness, type Harness } from "./test-support/harness.ts";
 import { spanExporter } from "./test-support/tracing.ts";
+
+// A whole session with a dozen argon2id hashes and verifications on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {
