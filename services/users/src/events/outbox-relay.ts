@@ -1,5 +1,5 @@
-import { errorMessage, type LoopStatus, RetryLoop, type StepResult, serializeEnvelope, withDeadline } from "@msa-board/service-kit/events";
 import { safeError } from "@msa-board/service-kit/db";
+import { errorMessage, type LoopStatus, RetryLoop, type StepResult, serializeEnvelope, withDeadline } from "@msa-board/service-kit/events";
 import type { Heartbeat } from "@msa-board/service-kit/liveness";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
