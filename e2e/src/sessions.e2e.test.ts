@@ -1,5 +1,8 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { api, expectProblem, signUpAndLogin } from "./support/api.ts";
+
+// Several argon2id sign-ups, logins and password checks per test on a shared machine: 5 s is too tight.
+setDefaultTimeout(30_000);
 
 const refresh = (refreshToken: string) => api("POST", "/token/refresh", { json: { refreshToken } });
 

@@ -63,7 +63,7 @@ describe("users through the gateway", () => {
     expect((await api("PATCH", "/user", { token: user.token, json: right })).status).toBe(200);
     expect((await api("POST", "/login", { json: { email: user.email, password: "brand-new-password" } })).status).toBe(200);
     expectProblem(await api("POST", "/login", { json: { email: user.email, password: user.password } }), 401);
-  });
+  }, 30_000); // five argon2id operations
 
   test("DELETE /user is 204 and the account is gone", async () => {
     const user = await signUpAndLogin();
