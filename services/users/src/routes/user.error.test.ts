@@ -1,7 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createHarness, type Harness } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
+
+// Password changes hash and verify with argon2id several times per test; 5 s is tight on a shared machine.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHarness, type Harness } from "../test-support/harness.ts";
+
+// Password changes hash and verify with argon2id several times per test; 5 s is tight on a shared machine.
+setDefaultTimeout(30_000);
 
 let h: Harness;
 beforeAll(async () => {
