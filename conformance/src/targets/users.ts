@@ -27,6 +27,9 @@ export async function usersTarget(): Promise<Target> {
       "POST /users": { email: h.uniqueEmail("conformance"), password: "conformance-password-1", name: "Conformance" },
       "POST /login": { email: caller.email, password: caller.password },
       "PATCH /user": { name: "Conformance Caller" },
+      // A session's refresh token: refreshed once by a rule it is used up (later ones get the 401 problem).
+      "POST /token/refresh": { refreshToken: caller.refreshToken },
+      "POST /logout": { refreshToken: caller.refreshToken },
     },
     keysUnreachable: () => createApp({ ...h.deps, verifyToken: keysDown }),
     storeDown: () => overDeadDatabase(h.deps, createDatabaseClient, createApp, "users"),

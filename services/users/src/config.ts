@@ -7,8 +7,11 @@ const seconds = (min: number, max: number, fallback: number) => z.coerce.number(
 /** The dev stack's documented admin password (README, compose, the dev overlay): public, so never in production. */
 export const DEV_ADMIN_PASSWORD = "admin-password-change-me";
 
-/** Every setting the users service reads, validated once at start-up (see README for each). */
-const settingsSchema = z.object({
+/**
+ * Every setting the users service reads (see README for each). A plain object, so hosts (the
+ * monolith) can pick from it; `loadConfig` adds the cross-field and production checks.
+ */
+export const configSchema = z.object({
   NODE_ENV: z.string().optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: envPort(3001),
@@ -56,7 +59,10 @@ const settingsSchema = z.object({
   OUTBOX_PRUNE_INTERVAL_MS: positiveInt(60_000),
 });
 
-export const configSchema = settingsSchema.superRefine((env, ctx) => {
+type Settings = z.output<typeof configSchema>;
+
+/** Cross-field rules, and in production no published development secret: for any host of users. */
+export function checkUsersConfig(env: Settings, ctx: z.RefinementCtx): void {
   if (env.REFRESH_TOKEN_IDLE_TTL_SECONDS > env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS) {
     ctx.addIssue({
       code: "custom",
@@ -86,12 +92,14 @@ export const configSchema = settingsSchema.superRefine((env, ctx) => {
       message: "required in production (private signing keys are encrypted at rest with it; `openssl rand -base64 32`)",
     });
   }
-});
+}
 
-export type Config = z.output<typeof configSchema>;
+const checkedConfigSchema = configSchema.superRefine(checkUsersConfig);
+
+export type Config = Settings;
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  return parseEnv(configSchema, env);
+  return parseEnv(checkedConfigSchema, env);
 }
 
 function decodedLength(value: string): number {

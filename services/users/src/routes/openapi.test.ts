@@ -42,6 +42,7 @@ describe("GET /openapi.json", () => {
     expect(doc.paths["/logout"].post.responses["204"]).toBeDefined();
     expect(doc.paths["/logout"].post.security).toBeUndefined();
     expect(doc.components.schemas.UpdateUser.properties).toHaveProperty("currentPassword");
+    expect(doc.components.schemas.UpdateUser.dependentRequired).toEqual({ password: ["currentPassword"] });
     expect(doc.paths["/user"].patch.responses["403"]).toBeDefined();
     expect(doc.paths["/user"].delete.responses["409"]).toBeDefined();
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

@@ -34,11 +34,9 @@ const UpdateUserSchema = z
     if (body.password !== undefined && body.currentPassword === undefined) {
       ctx.addIssue({ code: "custom", path: ["currentPassword"], message: "Required to change the password" });
     }
-    if (body.password === undefined && body.currentPassword !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["currentPassword"], message: "Only sent together with a new password" });
-    }
   })
-  .openapi("UpdateUser", { minProperties: 1 });
+  // `dependentRequired` states the rule in the document too, so schema-driven clients and fuzzers know it.
+  .openapi("UpdateUser", { minProperties: 1, dependentRequired: { password: ["currentPassword"] } });
 
 /** 403, not 401: the access token is fine (a 401 would tell clients to refresh or log in again). */
 const wrongCurrentPassword = () => new ProblemError("forbidden", "The current password is not correct.");
