@@ -36,7 +36,7 @@ const UpdateUserSchema = z
     }
   })
   // `dependentRequired` states the rule in the document too, so schema-driven clients and fuzzers know it.
-  .openapi("UpdateUser", { minProperties: 1, dependentRequired: { password: ["currentPassword"] } });
+  .openapi("UpdateUser", { minProperties: 1, ...({ dependentRequired: { password: ["currentPassword"] } } as object) });
 
 /** 403, not 401: the access token is fine (a 401 would tell clients to refresh or log in again). */
 const wrongCurrentPassword = () => new ProblemError("forbidden", "The current password is not correct.");
