@@ -35,8 +35,12 @@ const UpdateUserSchema = z
       ctx.addIssue({ code: "custom", path: ["currentPassword"], message: "Required to change the password" });
     }
   })
-  // `dependentRequired` states the rule in the document too, so schema-driven clients and fuzzers know it.
-  .openapi("UpdateUser", { minProperties: 1, ...({ dependentRequired: { password: ["currentPassword"] } } as object) });
+  // The rules above stated in the document too (the generator passes them through), so schema-driven
+  // clients and fuzzers know them: a name or a password, and a password only with the current one.
+  .openapi("UpdateUser", {
+    minProperties: 1,
+    ...({ anyOf: [{ required: ["name"] }, { required: ["password"] }], dependentRequired: { password: ["currentPassword"] } } as object),
+  });
 
 /** 403, not 401: the access token is fine (a 401 would tell clients to refresh or log in again). */
 const wrongCurrentPassword = () => new ProblemError("forbidden", "The current password is not correct.");
