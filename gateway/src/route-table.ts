@@ -35,10 +35,6 @@ const route = (
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   route("users.sign-up", "POST", "/users", "users", "public", { rateLimit: "per-client-ip", timeout: "password" }),
   route("users.login", "POST", "/login", "users", "public", { rateLimit: "per-client-ip", timeout: "password" }),
-  // Public: the refresh token in the body is the credential (an expired access token must not block
-  // getting a new one). No argon2 behind them, so the default timeout and the shared bucket.
-  route("users.token-refresh", "POST", "/token/refresh", "users", "public"),
-  route("users.logout", "POST", "/logout", "users", "public"),
   route("users.me.get", "GET", "/user", "users", "bearer"),
   route("users.me.update", "PATCH", "/user", "users", "bearer", { timeout: "password" }),
   route("users.me.delete", "DELETE", "/user", "users", "bearer"),
