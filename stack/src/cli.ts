@@ -15,6 +15,8 @@ const usage = `msa-board stack tool
   npm run stack -- roll <service>                     rolling deploy of one service (or the monolith), zero downtime
   npm run stack -- scale <service> <n>                run N instances of one service (or the monolith)
   npm run stack -- kill <process>                     SIGKILL one process (the supervisor restarts it)
+  npm run stack -- stop [--data-dir DIR]              stop the stack, also one whose runner died
+  npm run chaos -- [--minutes N] [--seed S]           randomized fault soak with invariants (own stack)
   npm run stack -- tools                              install/check every tool and print where it is
   npm run bun -- <args>  /  npm run deno -- <args>    the pinned Bun / Deno, run in the folder you are in
   npm run stack -- test-stores --need redis,postgres --parent PID
@@ -61,6 +63,16 @@ async function main(argv: string[]): Promise<number> {
     }
     case "screenshots":
       return test({ keep: false, screenshots: true });
+    case "stop": {
+      const { values } = parseArgs({ args: rest, options: { "data-dir": { type: "string" } } });
+      const { devConfig } = await import("./config.ts");
+      const { stopStack } = await import("./previous-run.ts");
+      return stopStack(devConfig({ dataDir: values["data-dir"] }).dataDir, (line) => console.log(line));
+    }
+    case "chaos": {
+      const { runChaos } = await import("./commands/chaos.ts");
+      return runChaos(rest);
+    }
     case "tools": {
       console.log(JSON.stringify(await ensureTools(), null, 2));
       return 0;

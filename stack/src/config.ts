@@ -52,6 +52,8 @@ export type StackConfig = {
   admin: { email: string; password: string };
   postgresSuperuserPassword: string;
   tracing: boolean;
+  /** Put Toxiproxy between each service and each of its stores (the test stack and the soak). */
+  faultProxy: boolean;
   /** Print every process's output, name-prefixed, on the console. */
   echo: boolean;
 };
@@ -95,6 +97,7 @@ export function devConfig(options: { dataDir?: string; env?: Record<string, stri
     admin: { email: env.ADMIN_EMAIL ?? DEV_ADMIN.email, password: env.ADMIN_PASSWORD ?? DEV_ADMIN.password },
     postgresSuperuserPassword: env.POSTGRES_SUPERUSER_PASSWORD ?? "postgres",
     tracing: env.OTEL_SDK_DISABLED !== "true",
+    faultProxy: false,
     echo: true,
   };
 }
@@ -119,6 +122,7 @@ export async function testConfig(
     admin: { email: "admin@test.msa-board.local", password: `admin-${crypto.randomUUID()}` },
     postgresSuperuserPassword: `pg-${crypto.randomUUID()}`,
     tracing: true,
+    faultProxy: false,
     echo: false,
   };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ServiceName } from "./config.ts";
+import type { StoreName } from "./infra/fault-proxy.ts";
 import { type RedisService, serviceRedisUrl } from "./infra/redis-acl.ts";
 import type { UnitName } from "./shapes.ts";
 import type { Stack } from "./stack.ts";
@@ -28,15 +29,18 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     INSTANCE_NAME: instance.name,
   };
+  // Through the service's own fault proxy link in the test stack, straight to the store otherwise.
+  const store = (name: StoreName) => stack.storePort(instance.service, name);
+  const linkPorts = { ...ports, redisNotices: store("redis-notices"), redisEvents: store("redis-events") };
   // Each service is its own Redis user (infra/redis-acl.ts), with this run's password.
-  const redisUrl = (service: RedisService) => serviceRedisUrl(ports, stack.secrets.redisServices, service);
+  const redisUrl = (service: RedisService) => serviceRedisUrl(linkPorts, stack.secrets.redisServices, service);
   // Through the gateway: it always knows the live users instances, also mid-roll.
   const jwksUrl = `http://127.0.0.1:${ports.gateway}/.well-known/jwks.json`;
   switch (instance.service) {
     case "users":
       return {
         ...common,
-        DATABASE_URL: `postgres://users:users@127.0.0.1:${ports.postgres}/users`,
+        DATABASE_URL: `postgres://users:users@127.0.0.1:${store("postgres")}/users`,
         EVENTS_REDIS_URL: redisUrl("users"),
         ADMIN_EMAIL: config.admin.email,
         ADMIN_PASSWORD: config.admin.password,
@@ -44,7 +48,7 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
     case "postings":
       return {
         ...common,
-        DATABASE_URL: `postgres://postings:postings@127.0.0.1:${ports.postgres}/postings`,
+        DATABASE_URL: `postgres://postings:postings@127.0.0.1:${store("postgres")}/postings`,
         EVENTS_REDIS_URL: redisUrl("postings"),
         JWKS_URL: jwksUrl,
         CONSUMER_NAME: instance.name,

@@ -6,6 +6,15 @@ import { ensureLocalCertificate } from "@msa-board/gateway/local-ca";
 import type { ServiceName, StackConfig } from "./config.ts";
 import { gatewayOptionsFor } from "./gateway-options.ts";
 import {
+  describeFaultProxy,
+  type FaultProxyDescription,
+  type FaultProxyPlan,
+  faultProxySpec,
+  planFaultProxy,
+  type StoreName,
+  storePortFor,
+} from "./infra/fault-proxy.ts";
+import {
   ensureServiceDatabases,
   initCluster,
   type PostgresInstance,
@@ -24,6 +33,8 @@ import { type Shape, type Unit, type UnitName, unitsOf } from "./shapes.ts";
 import { httpHealth } from "./supervisor/health.ts";
 import { ManagedProcess, type ProcessSpec } from "./supervisor/managed-process.ts";
 import { ProcessOutput } from "./supervisor/output.ts";
+import { ownStartTicks } from "./supervisor/proc.ts";
+import { type ProcessRecord, removeRunnerRecord, runnerRecordFile, writeRunnerRecord } from "./supervisor/runner-record.ts";
 import type { Tools } from "./tools/index.ts";
 
 export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
@@ -50,6 +61,8 @@ export type StackStatus = {
   processes: Array<{ name: string; pid: number | undefined; address: string; state: string; restarts: number }>;
   logDir: string;
   dataDir: string;
+  /** Toxiproxy's API and one proxy per service→store link, when the stack runs with the fault proxy. */
+  faultProxy?: FaultProxyDescription;
 };
 
 /**
@@ -77,9 +90,12 @@ export class Stack {
   readonly units: Unit[];
   readonly instances: Partial<Record<UnitName, ServiceInstance[]>> = {};
   private readonly postgres: PostgresInstance;
+  private faultProxy: FaultProxyPlan | null = null;
   private outputIndex = 0;
   /** Made fresh for every run; never printed (see secrets.ts). */
   readonly secrets: StackSecrets = newStackSecrets();
+  /** Every process ever added, also ones a roll or scale-in took out and is still stopping. */
+  private readonly spawned = new Set<ManagedProcess>();
 
   constructor(
     readonly config: StackConfig,
@@ -100,6 +116,11 @@ export class Stack {
     return superuserUrl(this.postgres);
   }
 
+  /** The port a service dials for one of its stores (through its link's proxy when there is one). */
+  storePort(service: UnitName, store: StoreName): number {
+    return storePortFor(this.faultProxy, this.config.ports, service, store);
+  }
+
   private output(name: string): ProcessOutput {
     return new ProcessOutput(name, join(this.config.logDir, `${name}.log`), this.config.echo, this.outputIndex++);
   }
@@ -107,6 +128,8 @@ export class Stack {
   private add(spec: ProcessSpec): ManagedProcess {
     const process = new ManagedProcess(spec, this.output(spec.name));
     this.processes.set(spec.name, process);
+    this.spawned.add(process);
+    process.onPidChange = () => this.recordProcesses();
     return process;
   }
 
@@ -173,7 +196,13 @@ export class Stack {
     rmSync(config.runDir, { recursive: true, force: true });
     mkdirSync(join(config.runDir, "eds"), { recursive: true });
 
-    const infra = this.infraSpecs().map((spec) => this.add(spec));
+    const specs = this.infraSpecs();
+    if (config.faultProxy) {
+      if (!this.tools.toxiproxy) throw new Error("the fault proxy is on but Toxiproxy is not installed (ensureToxiproxy)");
+      this.faultProxy = await planFaultProxy(config.ports);
+      specs.push(faultProxySpec(this.tools.toxiproxy, this.faultProxy, config.runDir));
+    }
+    const infra = specs.map((spec) => this.add(spec));
     await this.startAll(infra, log);
     await ensureServiceDatabases(
       this.postgres,
@@ -279,6 +308,19 @@ export class Stack {
     for (const module of this.units.find((u) => u.name === unit)?.modules ?? []) this.writeEndpoints(module);
   }
 
+  /**
+   * `runner.json` in the data folder: this runner and each child it spawned (pid + start time), so
+   * whoever comes next can stop what a dead runner left behind (supervisor/leftovers.ts).
+   */
+  private recordProcesses(): void {
+    const processes = [...this.spawned].map((p) => p.record()).filter((r): r is ProcessRecord => r !== null);
+    writeRunnerRecord(runnerRecordFile(this.config.dataDir), {
+      runner: { pid: globalThis.process.pid, startTicks: ownStartTicks() },
+      controlUrl: `http://127.0.0.1:${this.config.ports.control}`,
+      processes,
+    });
+  }
+
   /** Stops in reverse dependency order: the door first, the stores last. */
   async stop(log: (line: string) => void): Promise<void> {
     const names = (units: Unit[]) => units.flatMap((u) => this.instancesOf(u.name)).map((i) => i.name);
@@ -286,7 +328,7 @@ export class Stack {
       ["gateway"],
       names(this.units.filter((u) => !u.modules.includes("users"))),
       names(this.units.filter((u) => u.modules.includes("users"))),
-      ["jaeger", "redis-notices", "redis-events", "postgres"],
+      ["toxiproxy", "jaeger", "redis-notices", "redis-events", "postgres"],
     ];
     const stopped = new Set<string>();
     for (const group of order) {
@@ -301,6 +343,8 @@ export class Stack {
       );
     }
     for (const [name, process] of this.processes) if (!stopped.has(name)) await process.stop();
+    for (const process of this.spawned) if (process.pid) await process.stop();
+    removeRunnerRecord(runnerRecordFile(this.config.dataDir));
   }
 
   /** The URL a service connects to its Redis with: its own ACL user and password. */
@@ -337,6 +381,7 @@ export class Stack {
       })),
       logDir: config.logDir,
       dataDir: config.dataDir,
+      ...(this.faultProxy ? { faultProxy: describeFaultProxy(this.faultProxy) } : {}),
     };
   }
 

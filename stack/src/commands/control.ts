@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { devConfig } from "../config.ts";
+import { describeDeadRunner } from "../previous-run.ts";
 import type { StackDescription } from "../stack.ts";
 
 /** Talks to a running stack's control API, found through its `stack.json`. */
@@ -18,7 +19,10 @@ export async function control(command: string, args: string[]): Promise<number> 
     const headers: Record<string, string> = { authorization: `Bearer ${description.controlToken}` };
     if (method === "POST") headers["content-type"] = "application/json";
     const res = await fetch(`${base}${path}`, { method, headers, body: method === "POST" ? "{}" : undefined }).catch(() => null);
-    if (!res) throw new Error(`the stack's control API at ${base} does not answer; is npm start still running?`);
+    if (!res) {
+      const why = describeDeadRunner(description.dataDir);
+      throw new Error(`the stack's control API at ${base} does not answer; ${why ?? "is npm start still running?"}`);
+    }
     const body = await res.json();
     console.log(JSON.stringify(body, null, 2));
     return res.ok ? 0 : 1;

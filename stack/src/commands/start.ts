@@ -4,6 +4,7 @@ import { devConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
 import { jaegerBannerLine } from "../jaeger-ui.ts";
 import { type PortName, portEnvNames, portIsFree } from "../ports.ts";
+import { recoverPreviousRun } from "../previous-run.ts";
 import type { Shape } from "../shapes.ts";
 import { Stack } from "../stack.ts";
 import { printStatus } from "../status-table.ts";
@@ -17,6 +18,16 @@ export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean; sh
 export async function start(options: StartOptions): Promise<number> {
   const config = devConfig({ dataDir: options.dataDir, shape: options.shape });
   config.echo = !options.quiet;
+  // Before anything touches the data folder: a runner that died (SIGKILL, OOM, closed terminal)
+  // left its processes running on it; a live one owns it.
+  const previous = await recoverPreviousRun(config.dataDir, (line) => console.log(line));
+  if (previous.state === "running") {
+    console.error(
+      `✗ msa-board already runs on ${config.dataDir} (runner pid ${previous.runnerPid}); ` +
+        "see it with `npm run stack -- status`, stop it with `npm run stack -- stop`",
+    );
+    return 1;
+  }
   if (options.wipe && existsSync(config.dataDir)) {
     console.log(`wiping ${config.dataDir}`);
     rmSync(config.dataDir, { recursive: true, force: true });

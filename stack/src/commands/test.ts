@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testConfig } from "../config.ts";
 import { startControlServer } from "../control-server.ts";
+import { stopDeadThrowawayStacks } from "../previous-run.ts";
 import type { Shape } from "../shapes.ts";
 import { Stack } from "../stack.ts";
 import { monolithSuites, screenshotSuites, serviceSuites, staticChecks, systemSuites } from "../test-suites/catalogue.ts";
 import { runSuite, type Suite, type SuiteResult } from "../test-suites/run-suite.ts";
-import { createToolContext, ensureTools, type Tools } from "../tools/index.ts";
+import { createToolContext, ensureTools, ensureToxiproxy, type Tools } from "../tools/index.ts";
 import { ensureSchemathesis } from "../tools/schemathesis.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
@@ -22,7 +23,9 @@ export type TestOptions = { keep: boolean; only?: string[]; screenshots?: boolea
  */
 export async function test(options: TestOptions): Promise<number> {
   const started = performance.now();
+  await stopDeadThrowawayStacks(tmpdir(), (line) => console.log(line));
   const [tools, schemathesis] = await Promise.all([ensureTools(undefined, { browser: true }), ensureSchemathesis(createToolContext())]);
+  tools.toxiproxy = await ensureToxiproxy(createToolContext());
   await prepareWorkspace(tools);
   const results: SuiteResult[] = [];
   // One handler for the whole run: it stops whichever stack is up at the time.
@@ -70,6 +73,8 @@ type RunContext = {
 async function runOnStack(shape: Shape, suites: Suite[], { tools, baseEnv, results, keep, current }: RunContext): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), `msa-board-test-${shape}-`));
   const config = await testConfig(dataDir, process.env, shape);
+  // Toxiproxy on every service→store link, for the chaos suites and the soak.
+  config.faultProxy = shape === "microservices";
   const stack = new Stack(config, tools);
   const before = results.length;
   let control: ReturnType<typeof startControlServer> | undefined;

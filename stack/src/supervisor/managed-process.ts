@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { type HealthCheck, waitUntil } from "./health.ts";
 import { LivenessWatch } from "./liveness-watch.ts";
 import type { ProcessOutput } from "./output.ts";
+import { withParentDeathSignal } from "./parent-death.ts";
+import { procInfo } from "./proc.ts";
+import type { ProcessRecord } from "./runner-record.ts";
 
 export type ProcessSpec = {
   name: string;
@@ -41,6 +44,9 @@ export class ManagedProcess {
   private startedAt = 0;
   private exited: Promise<void> = Promise.resolve();
   private readonly livenessWatch: LivenessWatch | undefined;
+  private startTicks = 0;
+  /** Called whenever the pid changes (spawned, exited), so the runner's record stays current. */
+  onPidChange: () => void = () => {};
 
   constructor(
     readonly spec: ProcessSpec,
@@ -82,8 +88,15 @@ export class ManagedProcess {
     this.livenessWatch?.start();
   }
 
+  /** Who this process is, for the runner's record (null while no child runs). */
+  record(): ProcessRecord | null {
+    const pid = this.child?.pid;
+    if (!pid) return null;
+    return { name: this.name, pid, startTicks: this.startTicks, stopSignal: this.spec.stopSignal ?? "SIGTERM" };
+  }
+
   private spawn(): void {
-    const [command, ...args] = this.spec.command;
+    const [command, ...args] = withParentDeathSignal(this.spec.command, this.spec.stopSignal ?? "SIGTERM");
     const child = spawn(command as string, args, {
       cwd: this.spec.cwd,
       env: { ...process.env, ...this.spec.env },
@@ -93,6 +106,9 @@ export class ManagedProcess {
     this.child = child;
     this.state = "starting";
     this.startedAt = Date.now();
+    // Read at once: the start time is the process's for life, exec included.
+    this.startTicks = child.pid ? (procInfo(child.pid)?.startTicks ?? 0) : 0;
+    this.onPidChange();
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.output.write("stdout", chunk));
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => this.output.write("stderr", chunk));
     this.exited = new Promise((resolve) => {
@@ -105,6 +121,7 @@ export class ManagedProcess {
         resolve();
         if (this.child !== child) return;
         this.child = null;
+        this.onPidChange();
         if (this.stopping) {
           this.state = "stopped";
           return;

@@ -14,6 +14,7 @@ export { run, runs, which } from "./exec.ts";
 export { ensureJaeger, findGo } from "./jaeger.ts";
 export { ensureOpenssl } from "./openssl.ts";
 export { ensurePostgres, type PostgresTools } from "./postgres.ts";
+export { ensureToxiproxy } from "./toxiproxy.ts";
 
 export type Tools = {
   bun: string;
@@ -28,6 +29,8 @@ export type Tools = {
   chromium?: string;
   /** Makes the gateway's local CA and HTTPS certificate. */
   openssl: string;
+  /** Only the test stack and the soak need the fault proxy: `ensureToxiproxy` fills it in. */
+  toxiproxy?: string;
 };
 
 /**
