@@ -9,8 +9,8 @@ import { FaultProxy } from "./support/toxics.ts";
  * service→store link, through the test stack's Toxiproxy.
  */
 const proxy = FaultProxy.of(stack);
-const usersDb = database("users");
-const postingsDb = database("postings");
+const usersDb = database("users", stack.databaseUrl);
+const postingsDb = database("postings", stack.databaseUrl);
 
 afterEach(() => proxy.reset());
 afterAll(async () => {

@@ -108,7 +108,12 @@ export class Stack {
       port: config.ports.postgres,
       superuser: "postgres",
       superuserPassword: config.postgresSuperuserPassword,
-      settings: config.mode === "test" ? THROWAWAY_SETTINGS : { shared_buffers: "256MB" },
+      settings:
+        config.mode === "test"
+          ? // synchronous_commit back on: chaos and the soak SIGKILL PostgreSQL, and a commit must not be
+            // acknowledged before its WAL reached the OS. With fsync off that costs one write().
+            { ...THROWAWAY_SETTINGS, synchronous_commit: "on" }
+          : { shared_buffers: "256MB" },
     };
   }
 

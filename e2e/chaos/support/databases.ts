@@ -1,11 +1,10 @@
 import postgres from "postgres";
-import { stack } from "../../src/support/stack.ts";
 
 /**
  * Read-only looks into a service's own database, to count what was applied — never to change it.
  * Straight to PostgreSQL (the superuser URL), never through a fault-proxy link.
  */
-export function database(name: "users" | "postings", url = stack.databaseUrl): postgres.Sql {
+export function database(name: "users" | "postings", url: string): postgres.Sql {
   const target = new URL(url);
   target.pathname = `/${name}`;
   return postgres(target.toString(), { max: 2, onnotice: () => {}, connect_timeout: 5 });

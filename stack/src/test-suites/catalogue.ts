@@ -65,7 +65,7 @@ export function screenshotSuites(tools: Tools): Suite[] {
   ];
 }
 
-/** Through the real gateway; chaos last, since it kills parts of the stack. */
+/** Through the real gateway; chaos and the soak last, since they kill parts of the stack. */
 export function systemSuites(tools: Tools): Suite[] {
   return [
     {
@@ -99,6 +99,14 @@ export function systemSuites(tools: Tools): Suite[] {
       cwd: at("e2e"),
       command: [tools.bun, "test", ...TEST_TIMEOUT, "./chaos"],
       timeoutMs: 900_000,
+    },
+    {
+      // Last: it kills, pauses and slows every part of the stack for two minutes.
+      name: "soak (randomized faults, fixed seed, 2 min)",
+      kind: "bun-test",
+      cwd: at("e2e"),
+      command: [tools.bun, "test", "./soak"],
+      timeoutMs: 600_000,
     },
   ];
 }
