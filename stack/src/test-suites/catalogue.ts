@@ -35,7 +35,15 @@ export function staticChecks(tools: Tools): Suite[] {
 /** Each part's own suite, against the test stack's real stores (their env points there). */
 export function serviceSuites(tools: Tools): Suite[] {
   return [
-    { name: "stack (runner units)", kind: "bun-test", cwd: at("stack"), command: [tools.bun, "test", ...timeout(60_000)] },
+    { name: "stack (runner units)", kind: "bun-test", cwd: at("stack"), command: [tools.bun, "test", "./src", ...timeout(60_000)] },
+    {
+      // Starts real dev stacks on free ports and SIGKILLs their runner.
+      name: "stack (runner death and recovery)",
+      kind: "bun-test",
+      cwd: at("stack"),
+      command: [tools.bun, "test", "./test", ...timeout(240_000)],
+      timeoutMs: 900_000,
+    },
     { name: "service-kit", kind: "bun-test", cwd: at("packages", "service-kit"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "users", kind: "bun-test", cwd: at("services", "users"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "postings", kind: "bun-test", cwd: at("services", "postings"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
