@@ -86,7 +86,7 @@ describe("the runner SIGKILLed: nothing is left behind, or the next start recove
     expect(output()).toContain(`stopping what the previous runner (pid ${first.record.runner.pid}) left running`);
     expect(findLeftovers(first.record)).toEqual([]);
     runner.kill("SIGTERM");
-    expect(await new Promise((resolve) => runner.once("exit", resolve))).toBe(0);
+    expect(await new Promise<number | null>((resolve) => runner.once("exit", resolve))).toBe(0);
     expect(existsSync(runnerRecordFile(dataDir))).toBe(false);
     await until(allPortsFree, 10_000, "every port free");
   }, 360_000);
