@@ -1,7 +1,7 @@
 import type { StackDescription } from "../../stack/src/stack.ts";
 import { database } from "../chaos/support/databases.ts";
 import { affectedGroups, planFaults } from "./faults.ts";
-import { request } from "./http.ts";
+import { checkRestarts, type ProcessStatus, readBack, settle, stackHealth } from "./final-checks.ts";
 import { inject, type StackControl } from "./injector.ts";
 import { checkEvents, checkPostings, checkResponses, checkUsers, type FaultWindow, type Violation } from "./invariants.ts";
 import { Load } from "./load.ts";
@@ -20,50 +20,6 @@ export type SoakOptions = {
 
 const sleepUntil = (at: number) => Bun.sleep(Math.max(0, at - Date.now()));
 
-/** Polls `check` until it finds nothing or the deadline passes; returns what it found last. */
-async function settle(check: () => Promise<Violation[]>, deadline: number): Promise<Violation[]> {
-  let found = await check();
-  while (found.length > 0 && Date.now() < deadline) {
-    await Bun.sleep(1_000);
-    found = await check();
-  }
-  return found;
-}
-
-/** Every acknowledged posting still there, read through the public door like any client would. */
-async function readBack(load: Load, gatewayUrl: string): Promise<Violation[]> {
-  const violations: Violation[] = [];
-  const queue = load.ledger.livePostings();
-  const worker = async () => {
-    for (let p = queue.pop(); p; p = queue.pop()) {
-      const reply = await request([], gatewayUrl, "GET /postings/{id}", "postings", "GET", `/postings/${p.id}`);
-      if (reply.status !== 200 || reply.body?.title !== p.title)
-        violations.push({ invariant: "acknowledged posting readable", detail: `GET /postings/${p.id} → ${reply.status}` });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return violations;
-}
-
-/** Each service instance ready and live, and the supervisor running every process. */
-async function stackHealth(stack: StackDescription, control: StackControl): Promise<Violation[]> {
-  const violations: Violation[] = [];
-  const status = (await control.call("GET", "/status")) as StackDescription;
-  for (const p of status.processes)
-    if (p.state !== "running") violations.push({ invariant: "nothing left stuck", detail: `${p.name} is ${p.state}` });
-  for (const [service, urls] of Object.entries(status.services ?? stack.services)) {
-    for (const url of urls) {
-      for (const path of ["/healthz", "/livez"]) {
-        const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(3_000) }).catch(() => null);
-        await res?.arrayBuffer();
-        if (res?.status !== 200)
-          violations.push({ invariant: "nothing left stuck", detail: `${service} ${url}${path} → ${res?.status ?? "no answer"}` });
-      }
-    }
-  }
-  return violations;
-}
-
 /**
  * One soak: the planned faults one after another under steady load, then the quiet tail, then the
  * invariants, each given `recoveryBoundMs` to hold.
@@ -75,6 +31,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const plan = planFaults(seed, { totalMs, quietTailMs: recoveryBoundMs });
   log(`soak: seed ${seed}, ${minutes} min, ${plan.length} faults planned`);
 
+  const before = (await control.call("GET", "/status")) as ProcessStatus;
   const load = new Load({ gatewayUrl: stack.gatewayUrl, seed });
   const startedAt = Date.now();
   load.start();
@@ -136,6 +93,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     );
     violations.push(...(await settle(() => stackHealth(stack, control), deadline)));
     violations.push(...(await settle(() => readBack(load, stack.gatewayUrl), deadline)));
+    violations.push(...checkRestarts(before, (await control.call("GET", "/status")) as ProcessStatus, executed, stack.logDir));
   } finally {
     await usersDb.end({ timeout: 5 });
     await postingsDb.end({ timeout: 5 });

@@ -12,6 +12,8 @@ export function startControlServer(stack: Stack, port: number) {
   const server = Bun.serve({
     hostname: "127.0.0.1",
     port,
+    // A roll or a stop can take longer than Bun's default 10 s idle timeout on a busy machine.
+    idleTimeout: 255,
     fetch: async (request) => {
       const refused = refuseControlRequest(request, expected);
       if (refused) return refused;
