@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot, testConfig } from "../../stack/src/config.ts";
 import { startControlServer } from "../../stack/src/control-server.ts";
+import { stopDeadThrowawayStacks } from "../../stack/src/previous-run.ts";
 import { Stack, type StackDescription } from "../../stack/src/stack.ts";
 import { createToolContext, ensureTools, ensureToxiproxy } from "../../stack/src/tools/index.ts";
 import { prepareWorkspace } from "../../stack/src/workspace.ts";
@@ -31,6 +32,7 @@ export function controlOf(description: StackDescription): StackControl {
 
 /** A throw-away stack on free ports, with the fault proxy, for the soak alone. */
 async function withOwnStack(fn: (description: StackDescription) => Promise<SoakReport>): Promise<SoakReport> {
+  await stopDeadThrowawayStacks(tmpdir(), (line) => console.log(line));
   const tools = await ensureTools();
   tools.toxiproxy = await ensureToxiproxy(createToolContext());
   await prepareWorkspace(tools);
@@ -40,6 +42,16 @@ async function withOwnStack(fn: (description: StackDescription) => Promise<SoakR
   const stack = new Stack(config, tools);
   let control: ReturnType<typeof startControlServer> | undefined;
   let keep = true;
+  // Ctrl-C mid-fault: continue whatever is paused, so every process can act on its stop signal.
+  const interrupted = async () => {
+    console.log(`\ninterrupted: stopping the soak's stack (data and logs kept in ${dataDir})`);
+    for (const managed of stack.processes.values()) managed.kill("SIGCONT");
+    await control?.stop();
+    await stack.stop(() => {});
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     console.log(`▸ starting the soak's own stack (data and logs in ${dataDir})`);
     await stack.start(() => {});

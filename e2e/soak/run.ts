@@ -31,6 +31,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const plan = planFaults(seed, { totalMs, quietTailMs: recoveryBoundMs });
   log(`soak: seed ${seed}, ${minutes} min, ${plan.length} faults planned`);
 
+  // A clean start: no toxic or cut link left over from an earlier suite or an interrupted soak.
+  await control.proxy.reset();
   const before = (await control.call("GET", "/status")) as ProcessStatus;
   const load = new Load({ gatewayUrl: stack.gatewayUrl, seed });
   const startedAt = Date.now();

@@ -20,15 +20,18 @@ export function findLeftovers(record: RunnerRecord): Leftover[] {
   return found;
 }
 
+/** The signal, then SIGCONT: a process left stopped (SIGSTOP by a chaos run) acts on it only once continued. */
 function signal(leftover: Leftover, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-leftover.pgid, sig);
-  } catch {
-    for (const pid of leftover.pids) {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        // Gone already.
+  for (const s of sig === "SIGKILL" ? [sig] : [sig, "SIGCONT" as const]) {
+    try {
+      process.kill(-leftover.pgid, s);
+    } catch {
+      for (const pid of leftover.pids) {
+        try {
+          process.kill(pid, s);
+        } catch {
+          // Gone already.
+        }
       }
     }
   }
