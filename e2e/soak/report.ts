@@ -44,7 +44,8 @@ export function faultOutcomes(samples: Sample[], executed: ExecutedFault[], runS
     const until = executed[i + 1]?.startedAt ?? runEndedAt;
     const lastFailure = Math.max(
       e.endedAt,
-      ...samples.filter((s) => failed(s) && s.endedAt >= e.startedAt && s.startedAt < until).map((s) => s.endedAt),
+      // A request still open when the next fault began is that fault's, not this one's.
+      ...samples.filter((s) => failed(s) && s.endedAt >= e.startedAt && s.endedAt < until).map((s) => s.endedAt),
     );
     return {
       index: e.planned.index,
