@@ -110,7 +110,7 @@ export function systemSuites(tools: Tools): Suite[] {
     },
     {
       // Last: it kills, pauses and slows every part of the stack for two minutes.
-      name: "soak (randomized faults, fixed seed, 2 min)",
+      name: "soak (fixed-seed faults, 2 min)",
       kind: "bun-test",
       cwd: at("e2e"),
       command: [tools.bun, "test", "./soak"],
