@@ -64,6 +64,12 @@ describe("the runner SIGKILLed: nothing is left behind, or the next start recove
     await new Promise((resolve) => runner.once("exit", resolve));
     expect(findLeftovers(record).length).toBe(record.processes.length);
 
+    // `status` explains a silent control API: the runner is gone, and what it left running.
+    const { MSA_STACK_FILE: _testStack, ...env } = process.env;
+    const status = spawnSync(process.execPath, [cli, "status"], { env: { ...env, ...portEnv, MSA_BOARD_DATA: dataDir }, encoding: "utf8" });
+    expect(status.status).toBe(1);
+    expect(status.stderr).toContain(`the runner (pid ${record.runner.pid}) is gone; still running without it: `);
+
     const stop = spawnSync(process.execPath, [cli, "stop", "--data-dir", dataDir], {
       env: { ...process.env, ...portEnv },
       encoding: "utf8",
