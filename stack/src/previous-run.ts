@@ -70,7 +70,7 @@ export async function stopDeadThrowawayStacks(parent: string, log: (line: string
   const cleaned: string[] = [];
   if (!existsSync(parent)) return cleaned;
   for (const entry of readdirSync(parent)) {
-    if (!/^msa-board-(test|bench|soak|recovery)-/.test(entry)) continue;
+    if (!/^msa-board-(test|bench|soak)-/.test(entry)) continue;
     const dir = join(parent, entry);
     const record = readRunnerRecord(runnerRecordFile(dir));
     if (!record || runnerAlive(record)) continue;
