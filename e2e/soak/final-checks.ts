@@ -1,4 +1,4 @@
-import type { StackDescription } from "../../stack/src/stack.ts";
+import type { StackDescription } from "@msa-board/stack";
 import { request } from "./http.ts";
 import type { StackControl } from "./injector.ts";
 import type { Violation } from "./invariants.ts";

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { repoRoot, testConfig } from "../../stack/src/config.ts";
-import { startControlServer } from "../../stack/src/control-server.ts";
-import { stopDeadThrowawayStacks } from "../../stack/src/previous-run.ts";
-import { Stack, type StackDescription } from "../../stack/src/stack.ts";
-import { createToolContext, ensureTools, ensureToxiproxy } from "../../stack/src/tools/index.ts";
-import { prepareWorkspace } from "../../stack/src/workspace.ts";
+import { Stack, type StackDescription } from "@msa-board/stack";
+import { repoRoot, testConfig } from "@msa-board/stack/config";
+import { startControlServer } from "@msa-board/stack/control-server";
+import { stopDeadThrowawayStacks } from "@msa-board/stack/previous-run";
+import { createToolContext, ensureTools, ensureToxiproxy } from "@msa-board/stack/tools";
+import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { FaultProxy } from "../chaos/support/toxics.ts";
 import type { StackControl } from "./injector.ts";
 import { renderMarkdown, type SoakReport } from "./report.ts";

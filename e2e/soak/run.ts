@@ -1,4 +1,4 @@
-import type { StackDescription } from "../../stack/src/stack.ts";
+import type { StackDescription } from "@msa-board/stack";
 import { database } from "../chaos/support/databases.ts";
 import { affectedGroups, planFaults } from "./faults.ts";
 import { checkRestarts, type ProcessStatus, readBack, settle, stackHealth } from "./final-checks.ts";

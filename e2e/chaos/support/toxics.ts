@@ -1,4 +1,4 @@
-import type { StackDescription } from "../../../stack/src/stack.ts";
+import type { StackDescription } from "@msa-board/stack";
 
 /** One proxy per service→store link, as the test stack names them in `stack.json`. */
 export type ProxyName = "users-postgres" | "users-redis-events" | "postings-postgres" | "postings-redis-events" | "notices-redis-notices";
