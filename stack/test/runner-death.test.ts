@@ -45,7 +45,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number,
 
 async function startedStack(env: Record<string, string> = {}): Promise<{ runner: ChildProcess; record: RunnerRecord }> {
   const { runner, output } = startRunner(env);
-  await until(() => output().includes("msa-board is up"), 180_000, `the runner starting\n${output()}`);
+  await until(() => output().includes(" is up in "), 180_000, `the runner starting\n${output()}`);
   const record = readRunnerRecord(runnerRecordFile(dataDir));
   if (!record) throw new Error("the runner left no runner.json");
   expect(record.runner.pid).toBe(runner.pid as number);
@@ -88,7 +88,7 @@ describe("the runner SIGKILLed: nothing is left behind, or the next start recove
     expect(findLeftovers(first.record).length).toBe(first.record.processes.length);
 
     const { runner, output } = startRunner();
-    await until(() => output().includes("msa-board is up"), 180_000, `the second start\n${output()}`);
+    await until(() => output().includes(" is up in "), 180_000, `the second start\n${output()}`);
     expect(output()).toContain(`stopping what the previous runner (pid ${first.record.runner.pid}) left running`);
     expect(findLeftovers(first.record)).toEqual([]);
     runner.kill("SIGTERM");
