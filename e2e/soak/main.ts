@@ -22,7 +22,15 @@ export function controlOf(description: StackDescription): StackControl {
   return {
     proxy: FaultProxy.of(description),
     call: async (method, path) => {
-      const res = await fetch(`${description.controlUrl}${path}`, { method, signal: AbortSignal.timeout(30_000) });
+      // The control API wants this run's token, and a JSON body on every POST (its CSRF guard).
+      const headers: Record<string, string> = { authorization: `Bearer ${description.controlToken}` };
+      if (method === "POST") headers["content-type"] = "application/json";
+      const res = await fetch(`${description.controlUrl}${path}`, {
+        method,
+        headers,
+        body: method === "POST" ? "{}" : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
       const body = await res.json();
       if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${JSON.stringify(body)}`);
       return body;
