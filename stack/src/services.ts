@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import type { ServiceName } from "./config.ts";
 import type { StoreName } from "./infra/fault-proxy.ts";
 import { type RedisService, serviceRedisUrl } from "./infra/redis-acl.ts";
 import type { UnitName } from "./shapes.ts";
