@@ -38,7 +38,14 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
  */
 export function nativeServiceEnv(service: ServiceName): Record<string, string> {
   // The documented development Redis passwords stand in for the ones a native run makes up.
-  const stack = { config: devConfig({ env: {} }), secrets: { redisServices: DEV_REDIS_PASSWORDS.services } } as unknown as Stack;
+  const config = devConfig({ env: {} });
+  // `npm start` has no fault proxy: every store link is the store's own port.
+  const direct = { postgres: config.ports.postgres, "redis-notices": config.ports.redisNotices, "redis-events": config.ports.redisEvents };
+  const stack = {
+    config,
+    secrets: { redisServices: DEV_REDIS_PASSWORDS.services },
+    storePort: (_service: string, store: keyof typeof direct) => direct[store],
+  } as unknown as Stack;
   const logLevel = process.env.LOG_LEVEL;
   delete process.env.LOG_LEVEL;
   try {
