@@ -189,7 +189,9 @@ export const defaultGatewayOptions = (edsDir = ".stack/gateway"): GatewayOptions
     web: { kind: "eds-file", path: defaultEdsPath(edsDir, "web") },
   },
   otlp: { host: "127.0.0.1", port: 4317 },
-  tracing: { flushIntervalMs: 1_000, minFlushSpans: 5, randomSamplingPercent: 100 },
+  // One export per 512 spans or per second, whichever comes first: Envoy's default (5 spans) means
+  // one gRPC call to Jaeger per handful of requests, which costs both sides more than the spans.
+  tracing: { flushIntervalMs: 1_000, minFlushSpans: 512, randomSamplingPercent: 100 },
   accessLog: "stdout",
   // Matches the users service's `cache-control: max-age=60` on its JWKS.
   jwt: { issuer: "msa-board", audience: "msa-board", jwksCacheSeconds: 60 },
