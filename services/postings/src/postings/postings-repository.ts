@@ -16,7 +16,16 @@ export type ChangeResult<T> = { kind: "done"; value: T } | { kind: "not-found" }
 
 /** The postings table. Ownership is checked in the same statement that changes a row. */
 export class PostingsRepository {
+  // The hot reads are prepared once per repository: drizzle builds their SQL once (not per request)
+  // and postgres.js keeps them as named statements, so PostgreSQL parses them once per connection.
+  private prepared?: ReturnType<typeof prepareReads>;
+
   constructor(private readonly db: Executor) {}
+
+  private get reads() {
+    this.prepared ??= prepareReads(this.db);
+    return this.prepared;
+  }
 
   /**
    * One page newest first, strictly after `after`. Reads `limit + 1` rows along the
@@ -24,28 +33,16 @@ export class PostingsRepository {
    * page 1 and page 50 000.
    */
   async page({ limit, after }: { limit: number; after: PagePosition | null }): Promise<Page> {
-    const rows = await this.pageQuery({ limit, after });
+    const rows = after
+      ? await this.reads.pageAfter.execute({ limit: limit + 1, createdAt: after.createdAt.toISOString(), id: after.id })
+      : await this.reads.firstPage.execute({ limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
 
-  /** The page statement itself (exposed so a test can EXPLAIN exactly what runs). */
-  pageQuery({ limit, after }: { limit: number; after: PagePosition | null }) {
-    return this.db
-      .select()
-      .from(postings)
-      .where(
-        after
-          ? sql`(${postings.createdAt}, ${postings.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      )
-      .orderBy(desc(postings.createdAt), desc(postings.id))
-      .limit(limit + 1);
-  }
-
   async findById(id: string): Promise<PostingRow | null> {
-    const [row] = await this.db.select().from(postings).where(eq(postings.id, id));
+    const [row] = await this.reads.byId.execute({ id });
     return row ?? null;
   }
 
@@ -81,4 +78,33 @@ export class PostingsRepository {
     if (removed.length > 0) return { kind: "done", value: true };
     return (await this.findById(id)) ? { kind: "forbidden" } : { kind: "not-found" };
   }
+}
+
+/**
+ * The page statement, with placeholders `limit` and, after a cursor, `createdAt` and `id` (exported
+ * so a test can EXPLAIN exactly what runs).
+ */
+export function pageStatement(db: Executor, { afterCursor }: { afterCursor: boolean }) {
+  return db
+    .select()
+    .from(postings)
+    .where(
+      afterCursor
+        ? sql`(${postings.createdAt}, ${postings.id}) < (${sql.placeholder("createdAt")}::timestamptz, ${sql.placeholder("id")}::uuid)`
+        : undefined,
+    )
+    .orderBy(desc(postings.createdAt), desc(postings.id))
+    .limit(sql.placeholder("limit"));
+}
+
+function prepareReads(db: Executor) {
+  return {
+    firstPage: pageStatement(db, { afterCursor: false }).prepare("postings_first_page"),
+    pageAfter: pageStatement(db, { afterCursor: true }).prepare("postings_page_after"),
+    byId: db
+      .select()
+      .from(postings)
+      .where(eq(postings.id, sql.placeholder("id")))
+      .prepare("postings_by_id"),
+  };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createCursorCodec } from "../pagination/cursor.ts";
-import { PostingsRepository } from "../postings/postings-repository.ts";
+import { pageStatement } from "../postings/postings-repository.ts";
 import { createHarness, type Harness } from "../test-support/harness.ts";
 import { expectProblem } from "../test-support/problems.ts";
 
@@ -144,8 +144,11 @@ describe("GET /postings: the page query uses the index at any depth", () => {
   const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
   async function explain(after: { createdAt: Date; id: string } | null) {
-    const query = new PostingsRepository(h.db).pageQuery({ limit: 20, after }).toSQL();
-    const [row] = await h.client.sql.unsafe(`explain (analyze, buffers, format json) ${query.sql}`, query.params as never[]);
+    // The statement the repository prepares, with its placeholders filled the way `page` fills them.
+    const query = pageStatement(h.db, { afterCursor: after !== null }).toSQL();
+    const values: Record<string, unknown> = { limit: 21, ...(after ? { createdAt: after.createdAt.toISOString(), id: after.id } : {}) };
+    const params = query.params.map((p) => values[(p as { name: string }).name]);
+    const [row] = await h.client.sql.unsafe(`explain (analyze, buffers, format json) ${query.sql}`, params as never[]);
     const plan = (row?.["QUERY PLAN"] as Array<{ Plan: PlanNode }> | undefined)?.[0]?.Plan as PlanNode;
     return { plan, all: nodes(plan) };
   }
