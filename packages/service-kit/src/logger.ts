@@ -1,5 +1,6 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import { safeError } from "./db/safe-error.ts";
+import { standardOutput } from "./log-sink.ts";
 
 export const logLevels = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -36,6 +37,7 @@ function redact(value: unknown, depth = 0): unknown {
 export type LoggerOptions = {
   service: string;
   level?: LogLevel;
+  /** Every line, at once (tests). Default: standard output through the batching sink of log-sink.ts. */
   write?: (line: string) => void;
   clock?: () => Date;
   base?: LogFields;
@@ -44,8 +46,14 @@ export type LoggerOptions = {
 /** JSON lines with the active trace id, so a log line leads to its trace in Jaeger. */
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = levelRank[options.level ?? "info"];
-  // console.log, not process.stdout: the same logger runs under Bun and Deno.
-  const write = options.write ?? ((line: string) => console.log(line));
+  // console.log (inside the sink), not process.stdout: the same logger runs under Bun and Deno.
+  const write: (line: string, level: LogLevel) => void =
+    options.write ??
+    ((line, level) => {
+    // A warning or an error may be the last thing a failing process says: it must not wait.
+    if (levelRank[level] >= levelRank.warn) standardOutput.writeNow(line);
+    else standardOutput.write(line);
+  });
   const clock = options.clock ?? (() => new Date());
   const base = options.base ?? {};
 
@@ -62,7 +70,7 @@ export function createLogger(options: LoggerOptions): Logger {
       ...(spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {}),
       ...(redact({ ...base, ...fields }) as LogFields),
     };
-    write(JSON.stringify(record));
+    write(JSON.stringify(record), level);
   };
 
   return {
@@ -73,3 +81,6 @@ export function createLogger(options: LoggerOptions): Logger {
     child: (fields) => createLogger({ ...options, base: { ...base, ...fields } }),
   };
 }
+
+/** Writes out what the loggers have queued; entry points call it before they exit. */
+export const flushLogs = (): void => standardOutput.flush();

@@ -1,4 +1,4 @@
-import type { Logger } from "./logger.ts";
+import { flushLogs, type Logger } from "./logger.ts";
 
 export type ServeOptions = {
   fetch: (request: Request) => Response | Promise<Response>;
@@ -51,6 +51,8 @@ export function serveGracefully(options: ServeOptions) {
       process.exit(1);
     }
   };
+  // The loggers batch their lines: whatever is still queued leaves before the process does.
+  process.on("exit", flushLogs);
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
   return server;

@@ -3,7 +3,7 @@
  * the environment once, builds every dependency once, serves, and shuts down gracefully.
  */
 import { createTokenVerifier, remoteKeySet } from "@msa-board/service-kit/auth";
-import { createLogger } from "@msa-board/service-kit/logger";
+import { createLogger, flushLogs } from "@msa-board/service-kit/logger";
 import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp, SERVICE_NAME } from "./app.ts";
 import { ConfigError, configVariables, parseConfig } from "./config.ts";
@@ -91,7 +91,10 @@ async function shutdown(signal: Deno.Signal) {
   await step("redis", () => redis.isOpen ? redis.close() : Promise.resolve());
   await step("tracing", () => tracing.shutdown()); // flushes the last spans
   logger.info("stopped");
+  flushLogs();
   Deno.exit(0);
 }
+// The loggers batch their lines: whatever is still queued leaves before the process does.
+globalThis.addEventListener("unload", flushLogs);
 Deno.addSignalListener("SIGTERM", () => void shutdown("SIGTERM"));
 Deno.addSignalListener("SIGINT", () => void shutdown("SIGINT"));

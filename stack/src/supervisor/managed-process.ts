@@ -176,6 +176,7 @@ export class ManagedProcess {
     // Children that ignored the group signal (rare) must not outlive the stack.
     signalGroup(group, "SIGKILL");
     this.state = "stopped";
+    this.output.close();
   }
 
   /** For chaos tests and rolling deploys: kill without the supervisor treating it as a stop. */

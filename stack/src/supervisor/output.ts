@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 const colors = [36, 32, 33, 35, 34, 91, 92, 93, 94, 95, 96];
@@ -8,6 +8,8 @@ const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 export class ProcessOutput {
   private readonly prefix: string;
   private pending = { stdout: "", stderr: "" };
+  /** Kept open while the process runs: one write per chunk, not an open/write/close. */
+  private fd: number | undefined;
 
   constructor(
     readonly name: string,
@@ -26,14 +28,25 @@ export class ProcessOutput {
     const lines = text.split("\n");
     this.pending[stream] = lines.pop() ?? "";
     if (lines.length === 0) return;
-    appendFileSync(this.logFile, `${lines.join("\n")}\n`);
+    this.append(`${lines.join("\n")}\n`);
     if (this.echo) process.stdout.write(lines.map((line) => `${this.prefix}${line}\n`).join(""));
+  }
+
+  /** Releases the log file; the next line opens it again (a restarted process appends). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private append(text: string): void {
+    this.fd ??= openSync(this.logFile, "a");
+    writeSync(this.fd, text);
   }
 
   /** Lines the supervisor itself says about this process, marked so they stand out. */
   note(line: string): void {
     const stamped = `[supervisor ${new Date().toISOString()}] ${line}`;
-    appendFileSync(this.logFile, `${stamped}\n`);
+    this.append(`${stamped}\n`);
     process.stdout.write(`${this.prefix}${stamped}\n`);
   }
 }

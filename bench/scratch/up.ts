@@ -1,0 +1,25 @@
+// scratch: start a stack and keep it up; write its description to /tmp/prof/stack.json
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Stack } from "@msa-board/stack";
+import { testConfig } from "@msa-board/stack/config";
+import { ensureTools } from "@msa-board/stack/tools";
+import { prepareWorkspace } from "@msa-board/stack/workspace";
+import { seedPostings } from "../src/seed.ts";
+const tracing = process.argv[2] !== "untraced";
+const tools = await ensureTools();
+await prepareWorkspace(tools);
+const dir = mkdtempSync(join(tmpdir(), "msa-prof-"));
+const config = await testConfig(dir);
+config.tracing = tracing;
+const stack = new Stack(config, tools);
+await stack.start(() => {});
+await seedPostings(stack, 10_000);
+mkdirSync("/tmp/prof", { recursive: true });
+const pids = Object.fromEntries([...stack.processes.values()].map((p) => [p.name, p.pid]));
+writeFileSync("/tmp/prof/stack.json", JSON.stringify({ ...stack.describe(), pids, dir, admin: config.admin }, null, 1));
+console.log("READY", dir);
+const stop = async () => { await stack.stop(() => {}); process.exit(0); };
+process.on("SIGINT", stop); process.on("SIGTERM", stop);
+await new Promise(() => {});
