@@ -37,6 +37,9 @@ import { ownStartTicks } from "./supervisor/proc.ts";
 import { type ProcessRecord, removeRunnerRecord, runnerRecordFile, writeRunnerRecord } from "./supervisor/runner-record.ts";
 import type { Tools } from "./tools/index.ts";
 
+/** What Jaeger's Go runtime aims to stay under (GOMEMLIMIT): the in-memory store's 10,000 traces fit with room. */
+const JAEGER_SOFT_MEMORY_LIMIT = "128MiB";
+
 export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
 /** What the control API's `status` answers: where everything is and how it runs — no secret. */
@@ -186,6 +189,10 @@ export class Stack {
           JAEGER_HEALTH_PORT: String(config.ports.jaegerHealth),
           JAEGER_METRICS_PORT: String(config.ports.jaegerMetrics),
           JAEGER_DATA_DIR: jaegerDataDir,
+          // The in-memory store (test stacks): Go's collector would otherwise let the heap grow to
+          // twice what is live before collecting; a soft limit makes it collect sooner instead. Not
+          // for Badger, whose memtables and block cache alone are larger than this.
+          ...(config.mode === "test" ? { GOMEMLIMIT: JAEGER_SOFT_MEMORY_LIMIT } : {}),
         },
         health: httpHealth(`http://127.0.0.1:${config.ports.jaegerHealth}/`),
         address: `http://localhost:${config.ports.jaegerQuery}`,

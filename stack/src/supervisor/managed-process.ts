@@ -109,8 +109,8 @@ export class ManagedProcess {
     // Read at once: the start time is the process's for life, exec included.
     this.startTicks = child.pid ? (procInfo(child.pid)?.startTicks ?? 0) : 0;
     this.onPidChange();
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => this.output.write("stdout", chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => this.output.write("stderr", chunk));
+    child.stdout?.on("data", (chunk: Buffer) => this.output.write("stdout", chunk));
+    child.stderr?.on("data", (chunk: Buffer) => this.output.write("stderr", chunk));
     this.exited = new Promise((resolve) => {
       child.on("error", (err) => {
         this.output.note(`could not start: ${err.message}`);
