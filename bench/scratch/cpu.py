@@ -30,7 +30,7 @@ def selfcpu(pid):
     raw=open(f'/proc/{pid}/stat').read(); f=raw[raw.rindex(')')+2:].split(' '); return int(f[11])+int(f[12])
 r0 = selfcpu(runner[0]) if runner else 0
 b = trees(stats(), roots)
-p = subprocess.Popen(['wrk','-t1','-c16',f'-d{secs}s','--latency',url], stdout=subprocess.PIPE, text=True)
+p = subprocess.Popen(["nice","-n","-19",'wrk','-t1','-c16',f'-d{secs}s','--latency',url], stdout=subprocess.PIPE, text=True)
 import time; time.sleep(0.5)
 wrkpid = p.pid
 ru0 = 0

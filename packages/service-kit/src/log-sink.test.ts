@@ -1,14 +1,7 @@
 import { describe, expect, spyOn, test } from "bun:test";
 import { createLineSink } from "./log-sink.ts";
 import { createLogger, flushLogs } from "./logger.ts";
-
-async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(2);
-  }
-}
+import { until } from "./test-support/until.ts";
 
 describe("createLineSink", () => {
   test("lines written close together leave in one call, in order, within flushMs", async () => {

@@ -1,20 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { Liveness } from "../liveness/liveness.ts";
 import { createLogger } from "../logger.ts";
+import { until } from "../test-support/until.ts";
 import { RetryLoop } from "./retry-loop.ts";
 
 const logs = () => {
   const lines: string[] = [];
   return { lines, logger: createLogger({ service: "test", level: "info", write: (l) => lines.push(JSON.parse(l).msg) }) };
 };
-
-async function until(condition: () => boolean, timeoutMs = 2_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met");
-    await Bun.sleep(5);
-  }
-}
 
 describe("RetryLoop", () => {
   test("failures back off and are logged once per outage; the recovery says how long it lasted", async () => {
