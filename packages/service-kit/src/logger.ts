@@ -50,10 +50,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const write: (line: string, level: LogLevel) => void =
     options.write ??
     ((line, level) => {
-    // A warning or an error may be the last thing a failing process says: it must not wait.
-    if (levelRank[level] >= levelRank.warn) standardOutput.writeNow(line);
-    else standardOutput.write(line);
-  });
+      // A warning or an error may be the last thing a failing process says: it must not wait.
+      if (levelRank[level] >= levelRank.warn) standardOutput.writeNow(line);
+      else standardOutput.write(line);
+    });
   const clock = options.clock ?? (() => new Date());
   const base = options.base ?? {};
 

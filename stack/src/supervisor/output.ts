@@ -47,7 +47,8 @@ export class ProcessOutput {
 
   private append(text: string | Buffer): void {
     this.fd ??= openSync(this.logFile, "a");
-    writeSync(this.fd, text);
+    if (typeof text === "string") writeSync(this.fd, text);
+    else writeSync(this.fd, text);
   }
 
   /** Lines the supervisor itself says about this process, marked so they stand out. */
