@@ -56,7 +56,9 @@ describe("the default logger output", () => {
       expect(log).not.toHaveBeenCalled();
       logger.warn("third");
       expect(log).toHaveBeenCalledTimes(1);
-      const lines = String(log.mock.calls[0]?.[0]).split("\n").map((l) => JSON.parse(l).msg);
+      const lines = String(log.mock.calls[0]?.[0])
+        .split("\n")
+        .map((l) => JSON.parse(l).msg);
       expect(lines).toEqual(["first", "second", "third"]);
     } finally {
       flushLogs();
