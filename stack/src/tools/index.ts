@@ -12,6 +12,7 @@ export { cacheDir, createToolContext, MissingToolError, type ToolContext, type V
 export { ensureEnvoy } from "./envoy.ts";
 export { run, runs, which } from "./exec.ts";
 export { ensureJaeger, findGo } from "./jaeger.ts";
+export { ensureLoadGenerators, type LoadGenerators } from "./load-generators.ts";
 export { ensureOpenssl } from "./openssl.ts";
 export { ensurePostgres, type PostgresTools } from "./postgres.ts";
 export { ensureToxiproxy } from "./toxiproxy.ts";
