@@ -1,18 +1,23 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Stack } from "@msa-board/stack";
 import { testConfig } from "@msa-board/stack/config";
 import { scaleService } from "@msa-board/stack/rollouts";
-import { ensureTools, type Tools } from "@msa-board/stack/tools";
+import { ensureLoadGenerators, ensureTools, type LoadGenerators, type Tools } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { comparisonOf } from "./compare/report.ts";
+import { type CpuCase, measureCpu, renderCpuTable } from "./cpu-table.ts";
 import { type EventsResult, measureEvents } from "./events.ts";
-import { constantRate, type LoadResult, type RequestSpec, saturate } from "./load-generator.ts";
+import { type GeneratorCost, measureGeneratorCost, renderGeneratorCost } from "./generator-cost.ts";
+import { vegetaRate } from "./load/vegeta.ts";
+import { wrkSaturate } from "./load/wrk.ts";
+import type { RequestSpec } from "./load-generator.ts";
+import { type MemorySample, renderMemoryTable, sampleMemory, waitForIdle } from "./memory-table.ts";
+import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
+import { type Row, renderEvents, renderResults, renderTable } from "./render.ts";
 import { seedPostings } from "./seed.ts";
-
-type Row = { scenario: string; baseline: LoadResult; variant: LoadResult; ratio: number; ratioOf: string; ideal: string };
 
 if (process.argv[2] === "compare") {
   const { runCompare } = await import("./compare/run.ts");
@@ -22,17 +27,16 @@ if (process.argv[2] === "compare") {
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    seconds: { type: "string", default: "6" },
+    seconds: { type: "string", default: "10" },
     "big-rows": { type: "string", default: "1000000" },
     out: { type: "string", default: join(import.meta.dir, "..", "RESULTS.md") },
   },
 });
 const seconds = Number(args.seconds);
 const bigRows = Number(args["big-rows"]);
+const CONNECTIONS = 16;
 
 const log = (line: string) => console.log(line);
-const fmt = (r: LoadResult) =>
-  `${r.medianMs.toFixed(2)} / ${r.p99Ms.toFixed(2)} ms, ${r.throughput.toFixed(0)} req/s${r.errors ? `, ${r.errors} errors` : ""}`;
 
 async function withStack<T>(tools: Tools, tracing: boolean, fn: (stack: Stack) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "msa-board-bench-"));
@@ -49,16 +53,6 @@ async function withStack<T>(tools: Tools, tracing: boolean, fn: (stack: Stack) =
   }
 }
 
-async function token(stack: Stack): Promise<string> {
-  const gateway = stack.describe().gatewayUrl;
-  const res = await fetch(`${gateway}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(stack.config.admin),
-  });
-  return ((await res.json()) as { accessToken: string }).accessToken;
-}
-
 /** The cursor of page `page` (1-based), found by walking the pages the way a client would. */
 async function cursorAtPage(base: string, page: number, limit: number): Promise<string | null> {
   let cursor: string | null = null;
@@ -70,14 +64,14 @@ async function cursorAtPage(base: string, page: number, limit: number): Promise<
   return cursor;
 }
 
-async function listCost(stack: Stack, rows: number, label: string): Promise<Row> {
+async function listCost(gen: LoadGenerators, stack: Stack, rows: number, label: string): Promise<Row> {
   const direct = stack.describe().services.postings[0] as string;
   const deep = await cursorAtPage(direct, 400, 20);
   const page = (cursor: string | null): RequestSpec => ({
     url: `${direct}/postings?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
   });
-  const first = await constantRate(`page 1 @ ${label}`, () => page(null), { rate: 100, durationS: seconds });
-  const deepResult = await constantRate(`page 400 @ ${label}`, () => page(deep), { rate: 100, durationS: seconds });
+  const first = await vegetaRate(gen.vegeta, `page 1 @ ${label}`, () => page(null), { rate: 100, durationS: seconds });
+  const deepResult = await vegetaRate(gen.vegeta, `page 400 @ ${label}`, () => page(deep), { rate: 100, durationS: seconds });
   return {
     scenario: `list cost, ${rows.toLocaleString("en")} postings: page 400 vs page 1 (direct, 100 req/s)`,
     baseline: first,
@@ -88,35 +82,61 @@ async function listCost(stack: Stack, rows: number, label: string): Promise<Row>
   };
 }
 
+/** GET /postings?limit=20 closed loop through wrk, warmed up first, with the CPU of every process measured over the window. */
+async function cpuCase(gen: LoadGenerators, stack: Stack, label: string, url: string, caseLabel: string) {
+  const spec = { url: `${url}/postings?limit=20` };
+  await wrkSaturate(gen.wrk, "warm-up", spec, { connections: CONNECTIONS, durationS: 2, warmupS: 0 });
+  return measureCpu(stack, caseLabel, `wrk -t1 -c${CONNECTIONS}`, () =>
+    wrkSaturate(gen.wrk, label, spec, { connections: CONNECTIONS, durationS: seconds, warmupS: 0 }),
+  );
+}
+
+/** Waits until the login flood is hashing (users has burned CPU since it began), for at most 10 s. */
+async function untilUsersBusy(stack: Stack): Promise<void> {
+  const users = { users: stack.processes.get("users")?.pid };
+  const before = sampleTrees(users);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (cpuSecondsBetween(before, sampleTrees(users)).users ?? 0) < 0.2) await Bun.sleep(50);
+}
+
 async function main(): Promise<number> {
+  const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   const tools = await ensureTools();
+  const gen = await ensureLoadGenerators();
   await prepareWorkspace(tools);
   const rows: Row[] = [];
+  const cpu: CpuCase[] = [];
   let events: EventsResult | undefined;
-  const list = (gateway: string) => () => ({ url: `${gateway}/postings?limit=20` });
+  let memory: MemorySample | undefined;
+  let generators: GeneratorCost[] = [];
+  const list = (base: string) => () => ({ url: `${base}/postings?limit=20` });
 
   const traced = await withStack(tools, true, async (stack) => {
     const { gatewayUrl, services } = stack.describe();
     const direct = services.postings[0] as string;
     await seedPostings(stack, 10_000);
 
-    log("▸ gateway tax");
-    const viaDirect = await saturate("direct", list(direct), { connections: 16, durationS: seconds });
-    const viaGateway = await saturate("gateway", list(gatewayUrl), { connections: 16, durationS: seconds });
+    log("▸ gateway tax, and where the CPU goes");
+    const viaDirect = await cpuCase(gen, stack, "direct", direct, "direct to postings");
+    const viaGateway = await cpuCase(gen, stack, "gateway", gatewayUrl, "through the gateway");
+    cpu.push(viaDirect.cpu, viaGateway.cpu);
     rows.push({
-      scenario: "gateway tax: GET /postings through Envoy vs direct (16 connections, closed loop)",
-      baseline: viaDirect,
-      variant: viaGateway,
-      ratio: viaGateway.throughput / viaDirect.throughput,
+      scenario: `gateway tax: GET /postings through Envoy vs direct (${CONNECTIONS} connections, closed loop)`,
+      baseline: viaDirect.run,
+      variant: viaGateway.run,
+      ratio: viaGateway.run.throughput / viaDirect.run.throughput,
       ratioOf: "throughput gateway / direct",
       ideal: "≥ 0.85",
     });
 
+    log("▸ the load generators' own cost");
+    generators = await measureGeneratorCost(gen, `${direct}/postings?limit=20`, seconds, 200);
+
     log("▸ notices: direct vs gateway at a fixed rate");
     const notice = (base: string) => () => ({ url: `${base}/notice` });
     const noticesDirect = services.notices[0] as string;
-    const noticeDirect = await constantRate("direct", notice(noticesDirect), { rate: 100, durationS: seconds });
-    const noticeGateway = await constantRate("gateway", notice(gatewayUrl), { rate: 100, durationS: seconds });
+    const noticeDirect = await vegetaRate(gen.vegeta, "direct", notice(noticesDirect), { rate: 100, durationS: seconds });
+    const noticeGateway = await vegetaRate(gen.vegeta, "gateway", notice(gatewayUrl), { rate: 100, durationS: seconds });
     rows.push({
       scenario: "GET /notice (Deno + Redis) at 100 req/s: through Envoy vs direct",
       baseline: noticeDirect,
@@ -127,15 +147,18 @@ async function main(): Promise<number> {
     });
 
     log("▸ bulkhead");
-    const idle = await constantRate("idle", list(gatewayUrl), { rate: 100, durationS: seconds });
+    const idle = await vegetaRate(gen.vegeta, "idle", list(gatewayUrl), { rate: 100, durationS: seconds });
     const admin = stack.config.admin;
-    const loginLoad = saturate(
-      "login flood",
-      () => ({ url: `${gatewayUrl}/login`, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(admin) }),
-      { connections: 8, durationS: seconds + 1, warmupS: 0 },
-    );
-    await Bun.sleep(500);
-    const busy = await constantRate("while /login is saturated", list(gatewayUrl), { rate: 100, durationS: seconds });
+    const login = {
+      url: `${gatewayUrl}/login`,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(admin),
+    };
+    // Outlasts the measured run: its warm-up (1 s), the window, and the wait for the flood to bite.
+    const loginLoad = wrkSaturate(gen.wrk, "login flood", login, { connections: 8, durationS: seconds + 4, warmupS: 0 });
+    await untilUsersBusy(stack);
+    const busy = await vegetaRate(gen.vegeta, "while /login is saturated", list(gatewayUrl), { rate: 100, durationS: seconds });
     await loginLoad;
     rows.push({
       scenario: "bulkhead: GET /postings p99 while POST /login is saturated vs idle (100 req/s)",
@@ -147,10 +170,10 @@ async function main(): Promise<number> {
     });
 
     log("▸ scale-out");
-    const one = await saturate("1 replica", list(gatewayUrl), { connections: 32, durationS: seconds });
+    const scaleSpec = { url: `${gatewayUrl}/postings?limit=20` };
+    const one = await wrkSaturate(gen.wrk, "1 replica", scaleSpec, { connections: 32, durationS: seconds });
     await scaleService(stack, "postings", 2);
-    await Bun.sleep(2_000);
-    const two = await saturate("2 replicas", list(gatewayUrl), { connections: 32, durationS: seconds });
+    const two = await wrkSaturate(gen.wrk, "2 replicas", scaleSpec, { connections: 32, durationS: seconds, warmupS: 2 });
     await scaleService(stack, "postings", 1);
     rows.push({
       scenario: "scale-out: postings 1 vs 2 replicas, through the gateway (32 connections, closed loop)",
@@ -162,80 +185,46 @@ async function main(): Promise<number> {
     });
 
     log("▸ list cost");
-    rows.push(await listCost(stack, 10_000, "10k"));
+    rows.push(await listCost(gen, stack, 10_000, "10k"));
     await seedPostings(stack, bigRows - 10_000);
-    rows.push(await listCost(stack, bigRows, `${bigRows / 1000}k`));
+    rows.push(await listCost(gen, stack, bigRows, `${bigRows / 1000}k`));
 
     log("▸ events: idle lag and relay throughput");
     events = await measureEvents(stack);
-    await token(stack);
-    return saturate("traced", list(gatewayUrl), { connections: 16, durationS: seconds });
+
+    log("▸ memory at idle after the load");
+    memory = sampleMemory(stack, await waitForIdle(stack));
+    return viaGateway.run;
   });
 
   const untraced = await withStack(tools, false, async (stack) => {
     await seedPostings(stack, 10_000);
-    return saturate("untraced", list(stack.describe().gatewayUrl), { connections: 16, durationS: seconds });
+    const off = await cpuCase(gen, stack, "untraced", stack.describe().gatewayUrl, "through the gateway, tracing off");
+    cpu.push(off.cpu);
+    return off.run;
   });
   rows.push({
-    scenario: "tracing tax: GET /postings through Envoy, 100 % sampling vs tracing off (16 connections)",
+    scenario: `tracing tax: GET /postings through Envoy, 100 % sampling vs tracing off (${CONNECTIONS} connections)`,
     baseline: untraced,
-    variant: traced,
+    variant: { ...traced, label: "traced" },
     ratio: traced.throughput / untraced.throughput,
     ratioOf: "throughput traced / untraced",
     ideal: "≥ 0.90",
   });
 
-  const table = `${renderTable(rows)}\n\n${renderEvents(events as EventsResult)}`;
-  console.log(`\n${table}`);
+  const body = [
+    renderTable(rows),
+    renderEvents(events as EventsResult),
+    `## Where the CPU goes\n\nGET /postings?limit=20 (10,000 postings), wrk -t1 -c${CONNECTIONS} closed loop for ${seconds} s after a warm-up; CPU from /proc (each process tree, children included) over the window, divided by the requests served. The runner is this process without its children; the load generator is wrk's own rusage.\n\n${renderCpuTable(cpu)}`,
+    `## Memory\n\nΣ PSS from /proc/<pid>/smaps_rollup (shared pages split among their sharers) of the traced stack, after all of the load above.\n\n${renderMemoryTable(memory as MemorySample)}`,
+    `## The load generator's own cost\n\nGET /postings?limit=20 direct to postings, each generator a child process whose rusage is read when it exits (start-up included), same shape for each.\n\n${renderGeneratorCost(generators)}`,
+  ].join("\n\n");
+  console.log(`\n${body}`);
   // The comparison section (npm run bench -- compare) is another command's: keep it.
   const comparison = comparisonOf(args.out as string);
-  writeFileSync(args.out as string, `${renderResults(table)}${comparison ? `\n${comparison}\n` : ""}`);
+  writeFileSync(args.out as string, `${renderResults(body, loadAverage)}${comparison ? `\n${comparison}\n` : ""}`);
   console.log(`\nwritten to ${args.out}`);
   return 0;
-}
-
-function renderTable(rows: Row[]): string {
-  const lines = [
-    "| scenario | baseline (median / p99, throughput) | variant (median / p99, throughput) | ratio | ideal |",
-    "|---|---|---|---|---|",
-  ];
-  for (const r of rows)
-    lines.push(
-      `| ${r.scenario} | ${r.baseline.label}: ${fmt(r.baseline)} | ${r.variant.label}: ${fmt(r.variant)} | ${r.ratio.toFixed(2)} (${r.ratioOf}) | ${r.ideal} |`,
-    );
-  return lines.join("\n");
-}
-
-function renderEvents(e: EventsResult): string {
-  return [
-    "| events (outbox → Redis Stream → postings) | result |",
-    "|---|---|",
-    `| idle lag, users commit → postings applied, ${e.lagEvents} renames at 25/s | p50 ${e.lagP50Ms.toFixed(1)} ms, p99 ${e.lagP99Ms.toFixed(1)} ms |`,
-    `| relay throughput, burst of ${e.relayEvents} outbox rows → all XADDed | ${e.relayPerSecond.toFixed(0)} events/s |`,
-    `| end to end, the same burst → all applied by postings | ${e.endToEndPerSecond.toFixed(0)} events/s |`,
-  ].join("\n");
-}
-
-function renderResults(table: string): string {
-  const cpu = cpus()[0]?.model ?? "unknown CPU";
-  let kernel = "";
-  try {
-    kernel = readFileSync("/proc/version", "utf8").split(" ").slice(0, 3).join(" ");
-  } catch {}
-  return `# Benchmark results
-
-Latest run of \`npm run bench\` (${new Date().toISOString()}), on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${kernel}.
-Everything — load generator, Envoy, services, PostgreSQL, Redis, Jaeger — shares these cores, so
-ratios that need spare CPU (scale-out, bulkhead) are bounded by the machine, not the design.
-
-Latency is measured from each request's intended send time (open loop) for the constant-rate rows,
-and per request for the closed-loop (saturation) rows. Every ratio compares two runs of the same
-process tree.
-
-${table}
-
-See bench/README.md for what each scenario does and how to read a ratio far from its ideal.
-`;
 }
 
 process.exit(await main());

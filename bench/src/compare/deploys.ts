@@ -2,9 +2,9 @@ import type { Stack } from "@msa-board/stack";
 import { rollService, scaleService } from "@msa-board/stack/rollouts";
 import type { Shape, UnitName } from "@msa-board/stack/shapes";
 import { constantRate } from "../load-generator.ts";
+import { cpuSecondsBetween, sampleTrees } from "../proc-stats.ts";
 import { boardMix, seedBoard } from "./board-mix.ts";
 import { type RouteWindow, window } from "./isolation.ts";
-import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 
 /**
  * Deploy and scale one hot module, postings: in the microservices its service alone; in the

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import type { Stack } from "@msa-board/stack";
 import type { Shape } from "@msa-board/stack/shapes";
 import { constantRate, type LoadResult } from "../load-generator.ts";
+import { cpuSecondsBetween, sampleTrees } from "../proc-stats.ts";
 import { boardMix, seedBoard } from "./board-mix.ts";
-import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 
 export type StepResult = LoadResult & { rate: number };
 

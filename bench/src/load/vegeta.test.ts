@@ -31,7 +31,12 @@ describe("vegeta, open loop", () => {
     // In order, one each: 0–19 warm up, 20 is the spare target left unsent, 21–120 are measured.
     const sent = server.seen.map((r) => Number(new URL(r.path, server.url).searchParams.get("i"))).sort((a, b) => a - b);
     expect(sent).toEqual([...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 100 }, (_, i) => i + 21)]);
-    expect(server.seen.find((r) => r.path === "/post?i=21")).toEqual({ method: "POST", path: "/post?i=21", header: "h21", body: '{"i":21}' });
+    expect(server.seen.find((r) => r.path === "/post?i=21")).toEqual({
+      method: "POST",
+      path: "/post?i=21",
+      header: "h21",
+      body: '{"i":21}',
+    });
     expect(server.seen.find((r) => r.path === "/get?i=22")).toEqual({ method: "GET", path: "/get?i=22", header: null, body: "" });
   });
 

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LoadResult, RequestSpec } from "../load-generator.ts";
-import { assertLocal, childCpuSeconds } from "./local-target.ts";
-import type { GeneratorRun } from "./wrk.ts";
+import { assertLocal, childCpuSeconds, type GeneratorRun } from "./generator-run.ts";
 
 /** What `vegeta report -type=json` prints (times in ns). */
 type VegetaReport = {
@@ -71,7 +70,11 @@ async function exec(cmd: string[]): Promise<{ stdout: string; proc: Bun.Subproce
  * measured window) and read lazily, one per request in order; the results go to a file that
  * `vegeta report` summarises after the attack, so only the attack's own CPU is the generator's.
  */
-async function attack(vegeta: string, targets: string[], o: { rate: number; seconds: number; workers?: number; lazy: boolean }): Promise<Attack> {
+async function attack(
+  vegeta: string,
+  targets: string[],
+  o: { rate: number; seconds: number; workers?: number; lazy: boolean },
+): Promise<Attack> {
   const dir = mkdtempSync(join(tmpdir(), "msa-board-vegeta-"));
   try {
     const targetFile = join(dir, "targets.jsonl");

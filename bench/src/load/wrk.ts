@@ -1,9 +1,6 @@
 import { join } from "node:path";
 import type { LoadResult, RequestSpec } from "../load-generator.ts";
-import { assertLocal, childCpuSeconds } from "./local-target.ts";
-
-/** A finished run and what the load generator itself cost. */
-export type GeneratorRun = LoadResult & { generatorCpuS: number };
+import { assertLocal, childCpuSeconds, type GeneratorRun } from "./generator-run.ts";
 
 export type WrkOptions = { connections: number; durationS: number; warmupS?: number };
 

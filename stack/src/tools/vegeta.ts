@@ -49,6 +49,7 @@ export async function ensureVegeta(ctx: ToolContext, options: EnsureVegetaOption
   } finally {
     rmSync(gobin, { recursive: true, force: true });
   }
-  if ((await reportedVersion(binary)) !== release) throw new MissingToolError(`vegeta was built but ${binary} does not report version ${release}`);
+  if ((await reportedVersion(binary)) !== release)
+    throw new MissingToolError(`vegeta was built but ${binary} does not report version ${release}`);
   return binary;
 }

@@ -91,3 +91,18 @@ export function cpuSecondsBetween(before: Record<string, TreeSample>, after: Rec
   }
   return out;
 }
+
+/**
+ * CPU seconds this process itself has used (utime + stime, all its threads), without its children:
+ * in the bench that is the stack runner piping every service's output, and the bench's own work.
+ */
+export function ownCpuSeconds(): number {
+  const raw = readFileSync("/proc/self/stat", "utf8");
+  const fields = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / clockTicksPerSecond();
+}
+
+/** This process's proportional set size, KiB. */
+export function ownPssKib(): number {
+  return readPssKib(process.pid);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { clockTicksPerSecond, cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
+import { clockTicksPerSecond, cpuSecondsBetween, ownCpuSeconds, ownPssKib, sampleTrees } from "./proc-stats.ts";
 
 test("a process tree's CPU and memory include its children, read from /proc", async () => {
   // A shell whose child burns CPU for a moment: the time must show up under the shell's tree.
@@ -23,4 +23,15 @@ test("a process tree's CPU and memory include its children, read from /proc", as
 
 test("clock ticks per second is the kernel's USER_HZ", () => {
   expect(clockTicksPerSecond()).toBeGreaterThan(0);
+});
+
+test("this process's own CPU counts its work, and its PSS is read", () => {
+  // Burn until the counter moves by 0.1 s (a busy shared machine only slows this down), bounded by 20 s.
+  const before = ownCpuSeconds();
+  const deadline = performance.now() + 20_000;
+  let x = 0;
+  while (ownCpuSeconds() - before < 0.1 && performance.now() < deadline) for (let i = 0; i < 100_000; i++) x += Math.sqrt(i);
+  expect(x).toBeGreaterThan(0);
+  expect(ownCpuSeconds() - before).toBeGreaterThanOrEqual(0.1);
+  expect(ownPssKib()).toBeGreaterThan(1024);
 });
