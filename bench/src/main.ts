@@ -14,7 +14,7 @@ import { type GeneratorCost, measureGeneratorCost, renderGeneratorCost } from ".
 import { vegetaRate } from "./load/vegeta.ts";
 import { wrkSaturate } from "./load/wrk.ts";
 import type { RequestSpec } from "./load-generator.ts";
-import { type MemorySample, renderMemoryTable, sampleMemory, waitForIdle } from "./memory-table.ts";
+import { type MemorySample, renderMemoryTable, sampleMemoryAtRest } from "./memory-table.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 import { type Row, renderEvents, renderResults, renderTable } from "./render.ts";
 import { seedPostings } from "./seed.ts";
@@ -193,7 +193,7 @@ async function main(): Promise<number> {
     events = await measureEvents(stack);
 
     log("▸ memory at idle after the load");
-    memory = sampleMemory(stack, await waitForIdle(stack));
+    memory = await sampleMemoryAtRest(stack);
     return viaGateway.run;
   });
 

@@ -1,49 +1,62 @@
 import type { Stack } from "@msa-board/stack";
-import { clockTicksPerSecond, ownPssKib, sampleTrees } from "./proc-stats.ts";
+import { clockTicksPerSecond, ownPssKib, sampleTrees, type TreeSample } from "./proc-stats.ts";
 
-/** Σ PSS (KiB) of every stack process tree, and of this process (the runner and the bench together). */
-export type MemorySample = { byProcess: Record<string, number>; runnerKib: number; idle: boolean };
+/**
+ * Σ PSS (KiB) of every stack process tree, and of this process (the runner and the bench together);
+ * what each still used of a core at rest; and whether the stack settled.
+ */
+export type MemorySample = { byProcess: Record<string, number>; idleCpu: Record<string, number>; runnerKib: number; idle: boolean };
 
 /** The issue's goal for the whole stack at idle after a bench run: 600 MB. */
 export const GOAL_MB = 600;
+/** At rest, the whole stack uses less than this share of one core (timers, pollers, flushes). */
+const IDLE_SHARE = 0.1;
 
 const roots = (stack: Stack) => Object.fromEntries([...stack.processes.values()].map((p) => [p.name, p.pid]));
-const stackTicks = (stack: Stack) => Object.values(sampleTrees(roots(stack))).reduce((n, s) => n + s.cpuTicks, 0);
 
-/**
- * Waits until the stack is idle — its processes together used under 5 % of one core over the last
- * half second (a relay draining or Jaeger flushing is still work) — for at most `timeoutMs`.
- */
-export async function waitForIdle(stack: Stack, timeoutMs = 30_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let last = stackTicks(stack);
-  while (Date.now() < deadline) {
-    await Bun.sleep(500);
-    const now = stackTicks(stack);
-    if ((now - last) / clockTicksPerSecond() < 0.025) return true;
-    last = now;
-  }
-  return false;
+function shares(before: Record<string, TreeSample>, after: Record<string, TreeSample>, seconds: number): Record<string, number> {
+  const hz = clockTicksPerSecond();
+  return Object.fromEntries(
+    Object.entries(after).map(([name, s]) => [name, (s.cpuTicks - (before[name]?.cpuTicks ?? s.cpuTicks)) / hz / seconds]),
+  );
 }
 
-export function sampleMemory(stack: Stack, idle: boolean): MemorySample {
+/**
+ * Waits until the stack has settled after the load — under 10 % of one core in all over a second
+ * (a relay draining or Jaeger flushing is still work) — for at most `timeoutMs`, then samples PSS.
+ */
+export async function sampleMemoryAtRest(stack: Stack, timeoutMs = 30_000): Promise<MemorySample> {
+  const deadline = Date.now() + timeoutMs;
+  let before = sampleTrees(roots(stack));
+  let idleCpu: Record<string, number> = {};
+  let idle = false;
+  while (!idle && Date.now() < deadline) {
+    await Bun.sleep(1_000);
+    const after = sampleTrees(roots(stack));
+    idleCpu = shares(before, after, 1);
+    idle = Object.values(idleCpu).reduce((n, s) => n + s, 0) < IDLE_SHARE;
+    before = after;
+  }
   const byProcess = Object.fromEntries(Object.entries(sampleTrees(roots(stack))).map(([name, s]) => [name, s.pssKib]));
-  return { byProcess, runnerKib: ownPssKib(), idle };
+  return { byProcess, idleCpu, runnerKib: ownPssKib(), idle };
 }
 
 const mib = (kib: number) => (kib / 1024).toFixed(0);
+const percent = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(1)} %`);
 
 /** PSS by process, the biggest first; the stack total against the goal; the runner + bench apart (it also holds the bench). */
 export function renderMemoryTable(m: MemorySample): string {
   const rows = Object.entries(m.byProcess).sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((n, [, kib]) => n + kib, 0);
+  const cpuTotal = Object.values(m.idleCpu).reduce((n, s) => n + s, 0);
   const goalMib = (GOAL_MB * 1e6) / 2 ** 20;
   const verdict = total / 1024 <= goalMib ? "met" : `not met (${mib(total - goalMib * 1024)} MiB over)`;
+  const when = m.idle ? "at rest after the load" : "after the load (the stack did not settle under 10 % of a core within 30 s)";
   return [
-    `| PSS by process${m.idle ? ", at idle after the load" : ", after the load (the stack did not go idle within 30 s)"} | MiB |`,
-    "|---|---:|",
-    ...rows.map(([name, kib]) => `| ${name} | ${mib(kib)} |`),
-    `| **stack total** (goal ≤ ${GOAL_MB} MB = ${goalMib.toFixed(0)} MiB: ${verdict}) | **${mib(total)}** |`,
-    `| bench process (stack runner + the bench; not in the total) | ${mib(m.runnerKib)} |`,
+    `| process, ${when} | PSS (MiB) | CPU (% of a core, last second) |`,
+    "|---|---:|---:|",
+    ...rows.map(([name, kib]) => `| ${name} | ${mib(kib)} | ${percent(m.idleCpu[name])} |`),
+    `| **stack total** (goal ≤ ${GOAL_MB} MB = ${goalMib.toFixed(0)} MiB: ${verdict}) | **${mib(total)}** | ${percent(cpuTotal)} |`,
+    `| bench process (stack runner + the bench; not in the total) | ${mib(m.runnerKib)} | – |`,
   ].join("\n");
 }

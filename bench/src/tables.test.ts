@@ -44,22 +44,24 @@ describe("memory", () => {
   test("PSS by process in MiB, biggest first; the total against 600 MB; the bench process apart", () => {
     const table = renderMemoryTable({
       byProcess: { postgres: 100 * 1024, jaeger: 450 * 1024, postings: 60 * 1024 },
+      idleCpu: { postgres: 0.001, jaeger: 0.02, postings: 0.005 },
       runnerKib: 80 * 1024,
       idle: true,
     });
     const lines = table.split("\n");
-    expect(lines[0]).toContain("at idle after the load");
+    expect(lines[0]).toContain("at rest after the load");
     expect(lines.slice(2, 5).map((l) => l.split("|")[1]?.trim())).toEqual(["jaeger", "postgres", "postings"]);
-    expect(cells(table, "jaeger")).toEqual(["450"]);
+    expect(cells(table, "jaeger")).toEqual(["450", "2.0 %"]);
     // 600 MB = 572 MiB; 610 MiB is 38 over.
-    expect(table).toContain("| **stack total** (goal ≤ 600 MB = 572 MiB: not met (38 MiB over)) | **610** |");
-    expect(cells(table, "bench process (stack runner + the bench; not in the total)")).toEqual(["80"]);
+    expect(table).toContain("| **stack total** (goal ≤ 600 MB = 572 MiB: not met (38 MiB over)) | **610** | 2.6 % |");
+    expect(cells(table, "bench process (stack runner + the bench; not in the total)")).toEqual(["80", "–"]);
   });
 
   test("a stack under the goal says so, and a stack that never went idle is labelled", () => {
-    const table = renderMemoryTable({ byProcess: { postgres: 100 * 1024 }, runnerKib: 1, idle: false });
+    const table = renderMemoryTable({ byProcess: { postgres: 100 * 1024 }, idleCpu: {}, runnerKib: 1, idle: false });
     expect(table).toContain("goal ≤ 600 MB = 572 MiB: met)");
-    expect(table).toContain("did not go idle");
+    expect(table).toContain("did not settle");
+    expect(cells(table, "postgres")).toEqual(["100", "–"]);
   });
 });
 
