@@ -1,7 +1,8 @@
 import type { Stack } from "@msa-board/stack";
 import { rollService, scaleService } from "@msa-board/stack/rollouts";
 import type { Shape, UnitName } from "@msa-board/stack/shapes";
-import { constantRate } from "../load-generator.ts";
+import { vegetaRate } from "../load/vegeta.ts";
+import type { RequestSpec } from "../load-generator.ts";
 import { cpuSecondsBetween, sampleTrees } from "../proc-stats.ts";
 import { boardMix, seedBoard } from "./board-mix.ts";
 import { type RouteWindow, window } from "./isolation.ts";
@@ -26,22 +27,22 @@ const totalMiB = (stack: Stack) =>
     ) / 102.4,
   ) / 10;
 
-async function cpuPerThousandOf(stack: Stack, next: (i: number) => { url: string }): Promise<number> {
+async function cpuPerThousandOf(stack: Stack, vegeta: string, next: (i: number) => RequestSpec): Promise<number> {
   const roots = () => Object.fromEntries([...stack.processes.values()].map((p) => [p.name, p.pid]));
   const before = sampleTrees(roots());
-  const result = await constantRate("cost", next, { rate: 50, durationS: 12, warmupS: 0 });
+  const result = await vegetaRate(vegeta, "cost", next, { rate: 50, durationS: 12, warmupS: 0 });
   const used = Object.values(cpuSecondsBetween(before, sampleTrees(roots()))).reduce((n, v) => n + v, 0);
   return Math.round((used / Math.max(1, result.ok)) * 1000 * 100) / 100;
 }
 
-export async function measureDeploys(stack: Stack, log: (line: string) => void): Promise<DeployRun> {
+export async function measureDeploys(stack: Stack, vegeta: string, log: (line: string) => void): Promise<DeployRun> {
   const shape = stack.config.shape;
   const unit: UnitName = shape === "monolith" ? "monolith" : "postings";
   const fixtures = await seedBoard(stack.describe().gatewayUrl, stack.config.admin, { users: 4, postings: 80, notices: 3 });
   const next = boardMix(fixtures);
 
   log(`  roll ${unit} under steady load`);
-  const during = window(stack, fixtures, 25, "during roll", "GET /notice");
+  const during = window(stack, vegeta, fixtures, 25, "during roll", "GET /notice");
   await Bun.sleep(2_000);
   const report = await rollService(stack, unit);
   const windows = await during;
@@ -51,11 +52,11 @@ export async function measureDeploys(stack: Stack, log: (line: string) => void):
   log(`  scale ${unit} to 2 replicas`);
   await Bun.sleep(2_000);
   const memoryOne = totalMiB(stack);
-  const cpuOne = await cpuPerThousandOf(stack, next);
+  const cpuOne = await cpuPerThousandOf(stack, vegeta, next);
   await scaleService(stack, unit, 2);
   await Bun.sleep(3_000);
   const memoryTwo = totalMiB(stack);
-  const cpuTwo = await cpuPerThousandOf(stack, next);
+  const cpuTwo = await cpuPerThousandOf(stack, vegeta, next);
   log(`    memory ${memoryOne} → ${memoryTwo} MiB, CPU ${cpuOne} → ${cpuTwo} s per 1,000 requests`);
   return { shape, unit, roll: { ms: report.ms, windows }, scale: { memoryMiB: [memoryOne, memoryTwo], cpuPerThousand: [cpuOne, cpuTwo] } };
 }

@@ -1,6 +1,7 @@
 import type { Stack } from "@msa-board/stack";
 import type { Shape } from "@msa-board/stack/shapes";
-import { constantRate, type LoadResult } from "../load-generator.ts";
+import { vegetaRate } from "../load/vegeta.ts";
+import type { LoadResult } from "../load-generator.ts";
 import { seedBoard } from "./board-mix.ts";
 
 /**
@@ -24,6 +25,7 @@ const NOTICE_RATE = 10;
 /** Steady load on three routes for `seconds`: GET /postings 40/s, POST /login 2/s, GET /notice 10/s. */
 export async function window(
   stack: Stack,
+  vegeta: string,
   fixtures: Awaited<ReturnType<typeof seedBoard>>,
   seconds: number,
   label: RouteWindow["window"],
@@ -33,13 +35,14 @@ export async function window(
   const user = fixtures.users[0] as { email: string; password: string };
   const login = JSON.stringify({ email: user.email, password: user.password });
   const [postings, logins, notices] = await Promise.all([
-    constantRate("GET /postings", () => ({ url: `${g}/postings?limit=20` }), { rate: POSTINGS_RATE, durationS: seconds, warmupS: 0 }),
-    constantRate(
+    vegetaRate(vegeta, "GET /postings", () => ({ url: `${g}/postings?limit=20` }), { rate: POSTINGS_RATE, durationS: seconds, warmupS: 0 }),
+    vegetaRate(
+      vegeta,
       "POST /login",
       () => ({ url: `${g}/login`, method: "POST", headers: { "content-type": "application/json" }, body: login }),
       { rate: LOGIN_RATE, durationS: seconds, warmupS: 0 },
     ),
-    constantRate("GET /notice", () => ({ url: `${g}/notice` }), { rate: NOTICE_RATE, durationS: seconds, warmupS: 0 }),
+    vegetaRate(vegeta, "GET /notice", () => ({ url: `${g}/notice` }), { rate: NOTICE_RATE, durationS: seconds, warmupS: 0 }),
   ]);
   return [
     { route: "GET /postings", window: label, result: postings },
@@ -51,18 +54,19 @@ export async function window(
 /** One fault on a fresh stack: a window of steady load before, then the same load while the fault lasts. */
 export async function measureIsolation(
   stack: Stack,
+  vegeta: string,
   fault: IsolationFault,
   seconds: number,
   log: (line: string) => void,
 ): Promise<IsolationRun> {
   const shape = stack.config.shape;
   const fixtures = await seedBoard(stack.describe().gatewayUrl, stack.config.admin, { users: 2, postings: 40, notices: 3 });
-  const before = await window(stack, fixtures, seconds, "before");
+  const before = await window(stack, vegeta, fixtures, seconds, "before");
   const noticesProcess = shape === "monolith" ? "monolith" : "notices";
   const target = stack.processes.get(fault === "notices killed" ? noticesProcess : "redis-notices");
   if (!target) throw new Error(`no process to fault for ${fault}`);
   log(`  fault: ${fault} (${target.name})`);
-  const during = window(stack, fixtures, seconds, "during fault");
+  const during = window(stack, vegeta, fixtures, seconds, "during fault");
   if (fault === "notices killed") target.kill("SIGKILL");
   else await target.stop();
   const windows = [...before, ...(await during)];

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Stack } from "@msa-board/stack";
 import type { Shape } from "@msa-board/stack/shapes";
-import { constantRate, type LoadResult } from "../load-generator.ts";
+import { vegetaRate } from "../load/vegeta.ts";
+import type { LoadResult } from "../load-generator.ts";
 import { cpuSecondsBetween, sampleTrees } from "../proc-stats.ts";
 import { boardMix, seedBoard } from "./board-mix.ts";
 
@@ -35,7 +36,13 @@ const mib = (samples: ReturnType<typeof sampleTrees>) =>
  * One run on a freshly started stack: seed through the API, warm up, memory at rest, a fixed-rate
  * cost window (CPU from /proc), then the stepped constant rates until the shape saturates.
  */
-export async function measureShape(stack: Stack, run: number, o: MeasureOptions, log: (line: string) => void): Promise<ShapeRun> {
+export async function measureShape(
+  stack: Stack,
+  vegeta: string,
+  run: number,
+  o: MeasureOptions,
+  log: (line: string) => void,
+): Promise<ShapeRun> {
   const { gatewayUrl } = stack.describe();
   const shape = stack.config.shape;
   const startedAt = new Date().toISOString();
@@ -45,18 +52,22 @@ export async function measureShape(stack: Stack, run: number, o: MeasureOptions,
   const next = boardMix(fixtures);
 
   log(`  warm-up: ${o.warmupSeconds} s at ${o.costRate} req/s`);
-  await constantRate("warm-up", next, { rate: o.costRate, durationS: o.warmupSeconds, warmupS: 0 });
+  await vegetaRate(vegeta, "warm-up", next, { rate: o.costRate, durationS: o.warmupSeconds, warmupS: 0 });
   await Bun.sleep(3_000);
   const idle = mib(sampleTrees(roots(stack)));
 
   const before = sampleTrees(roots(stack));
-  const window = await constantRate("cost", next, { rate: o.costRate, durationS: o.costSeconds, warmupS: 0 });
+  const window = await vegetaRate(vegeta, "cost", next, { rate: o.costRate, durationS: o.costSeconds, warmupS: 0 });
   const after = sampleTrees(roots(stack));
   log(`  cost window: ${window.ok} requests at ${o.costRate} req/s, p99 ${window.p99Ms.toFixed(1)} ms`);
 
   const steps: StepResult[] = [];
   for (const rate of o.rates) {
-    const result = await constantRate(`${shape} @ ${rate}`, next, { rate, durationS: o.stepSeconds, warmupS: 1 });
+    const { generatorCpuS: _, ...result } = await vegetaRate(vegeta, `${shape} @ ${rate}`, next, {
+      rate,
+      durationS: o.stepSeconds,
+      warmupS: 1,
+    });
     steps.push({ ...result, rate });
     log(
       `  ${String(rate).padStart(4)} req/s → p50 ${result.medianMs.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.throughput.toFixed(0)} ok/s, ${result.errors} errors`,

@@ -33,6 +33,8 @@ export function renderComparison(
   isolation: IsolationRun[] = [],
   startedAt = new Date().toISOString(),
   deploys: DeployRun[] = [],
+  /** Which generator made the raw runs; runs from before vegeta have none (the bench process's own fetch loop). */
+  generator?: string,
 ): string {
   const runs = Math.max(...SHAPE_ORDER.map((s) => runsOf(results, s).length));
   const lines: string[] = [
@@ -42,8 +44,11 @@ export function renderComparison(
     `Latest \`npm run bench -- compare\` (started ${startedAt}), on ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB. ${runs} runs per shape, alternating (microservices first in odd runs, monolith first ` +
       "in even runs), each on a freshly started throw-away stack (test settings for both: PostgreSQL without fsync, in-memory Jaeger, " +
-      "tracing on at 100 %). Same gateway config, same load generator (this process, open loop: latency counts from each request's " +
-      "intended send time), same request sequence. Raw runs: [`results/compare-runs.json`](results/compare-runs.json).",
+      "tracing on at 100 %). Same gateway config, same load generator, same request sequence — " +
+      (generator
+        ? `${generator}, open loop: each request's JSON target generated from the seeded mix and sent on schedule. `
+        : "this process's fetch loop, open loop: latency counts from each request's intended send time. ") +
+      "Raw runs: [`results/compare-runs.json`](results/compare-runs.json).",
     "",
     `Load average of the machine when each run began (1 min): ${results.map((r) => `${r.shape} run ${r.run}: ${r.loadAverage[0]}`).join(", ")} — ` +
       "other work on the machine slows both shapes alike only on average; read the ranges.",

@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import { Stack } from "@msa-board/stack";
 import { testConfig } from "@msa-board/stack/config";
 import type { Shape } from "@msa-board/stack/shapes";
-import { ensureTools, type Tools } from "@msa-board/stack/tools";
+import { ensureLoadGenerators, ensureTools, type Tools } from "@msa-board/stack/tools";
+import versions from "@msa-board/stack/versions.json";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { writeCharts } from "./charts.ts";
 import { type DeployRun, measureDeploys } from "./deploys.ts";
@@ -48,6 +49,8 @@ export async function runCompare(argv: string[]): Promise<number> {
     throw new Error("--runs N (≥ 1) and --rates r1,r2,… (> 0)");
 
   const tools = await ensureTools();
+  const { vegeta } = await ensureLoadGenerators();
+  const generator = `vegeta ${versions.vegeta.version}`;
   await prepareWorkspace(tools);
   const resultsDir = join(benchDir, "results");
   mkdirSync(resultsDir, { recursive: true });
@@ -60,8 +63,8 @@ export async function runCompare(argv: string[]): Promise<number> {
       const order: Shape[] = run % 2 === 1 ? ["microservices", "monolith"] : ["monolith", "microservices"];
       for (const shape of order) {
         console.log(`▸ run ${run}/${runs}: ${shape}`);
-        results.push(await withFreshStack(tools, shape, (stack) => measureShape(stack, run, options, console.log)));
-        writeFileSync(rawFile, `${JSON.stringify({ started, options, runs: results }, null, 2)}\n`);
+        results.push(await withFreshStack(tools, shape, (stack) => measureShape(stack, vegeta, run, options, console.log)));
+        writeFileSync(rawFile, `${JSON.stringify({ started, options, generator, runs: results }, null, 2)}\n`);
       }
     }
   }
@@ -71,7 +74,9 @@ export async function runCompare(argv: string[]): Promise<number> {
       for (const shape of ["microservices", "monolith"] as Shape[]) {
         console.log(`▸ isolation: ${fault}, ${shape}`);
         isolation.push(
-          await withFreshStack(tools, shape, (stack) => measureIsolation(stack, fault, Number(values["isolation-seconds"]), console.log)),
+          await withFreshStack(tools, shape, (stack) =>
+            measureIsolation(stack, vegeta, fault, Number(values["isolation-seconds"]), console.log),
+          ),
         );
         writeFileSync(isolationFile, `${JSON.stringify({ started, runs: isolation }, null, 2)}\n`);
       }
@@ -82,19 +87,27 @@ export async function runCompare(argv: string[]): Promise<number> {
     const deploys: DeployRun[] = [];
     for (const shape of ["microservices", "monolith"] as Shape[]) {
       console.log(`▸ deploy and scale: ${shape}`);
-      deploys.push(await withFreshStack(tools, shape, (stack) => measureDeploys(stack, console.log)));
+      deploys.push(await withFreshStack(tools, shape, (stack) => measureDeploys(stack, vegeta, console.log)));
       writeFileSync(deploysFile, `${JSON.stringify({ started, runs: deploys }, null, 2)}\n`);
     }
   }
   // The section is drawn from the raw files, so one scenario can be re-run without losing the other.
   const saved = existsSync(rawFile)
-    ? (JSON.parse(readFileSync(rawFile, "utf8")) as { started: string; options: MeasureOptions; runs: ShapeRun[] })
+    ? (JSON.parse(readFileSync(rawFile, "utf8")) as { started: string; options: MeasureOptions; generator?: string; runs: ShapeRun[] })
     : null;
   const isolation = existsSync(isolationFile) ? (JSON.parse(readFileSync(isolationFile, "utf8")) as { runs: IsolationRun[] }).runs : [];
   const deploys = existsSync(deploysFile) ? (JSON.parse(readFileSync(deploysFile, "utf8")) as { runs: DeployRun[] }).runs : [];
   const results = saved?.runs ?? [];
   const charts = await writeCharts(results, resultsDir);
-  const section = renderComparison(results, saved?.options ?? options, charts, isolation, saved?.started ?? started, deploys);
+  const section = renderComparison(
+    results,
+    saved?.options ?? options,
+    charts,
+    isolation,
+    saved?.started ?? started,
+    deploys,
+    saved?.generator,
+  );
   writeComparisonSection(join(benchDir, "RESULTS.md"), section);
   console.log(`\n${section}\n\nraw runs: ${rawFile}; charts: ${charts.join(", ")}; table: bench/RESULTS.md`);
   return 0;
