@@ -60,7 +60,7 @@ export function serviceSuites(tools: Tools): Suite[] {
       // Cold CI builds kustomize and docker compose from the Go module proxy (~4 min on 2 cores).
       timeoutMs: 1_200_000,
     },
-    { name: "bench (load generator units)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
+    { name: "bench (load generators, tables)", kind: "bun-test", cwd: at("bench"), command: [tools.bun, "test", ...TEST_TIMEOUT] },
     { name: "observability (real Jaeger)", kind: "bun-test", cwd: at("observability"), command: [tools.bun, "test", ...timeout(60_000)] },
     { name: "web (server units)", kind: "bun-test", cwd: at("web"), command: [tools.bun, "test", ...TEST_TIMEOUT, "./src", "./client"] },
   ];
