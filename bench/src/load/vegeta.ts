@@ -90,6 +90,8 @@ async function attack(
       ...pace,
       `-duration=${o.seconds}s`,
       "-timeout=10s",
+      // Response bodies are not needed: keeping them would write every body into the results file.
+      "-max-body=0",
       `-output=${results}`,
     ]);
     const cpuS = childCpuSeconds(run.proc);
