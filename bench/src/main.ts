@@ -1,24 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Stack } from "@msa-board/stack";
-import { testConfig } from "@msa-board/stack/config";
+import type { Stack } from "@msa-board/stack";
 import { scaleService } from "@msa-board/stack/rollouts";
-import { ensureLoadGenerators, ensureTools, type LoadGenerators, type Tools } from "@msa-board/stack/tools";
+import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { comparisonOf } from "./compare/report.ts";
-import { type CpuCase, measureCpu, renderCpuTable } from "./cpu-table.ts";
+import type { CpuCase } from "./cpu-table.ts";
 import { type EventsResult, measureEvents } from "./events.ts";
 import { type GeneratorCost, measureGeneratorCost, renderGeneratorCost } from "./generator-cost.ts";
+import { CONNECTIONS, cpuCase, cpuSection, loadAverage, memorySection, withStack } from "./harness.ts";
 import { vegetaRate } from "./load/vegeta.ts";
 import { wrkSaturate } from "./load/wrk.ts";
 import type { RequestSpec } from "./load-generator.ts";
-import { type MemorySample, renderMemoryTable, sampleMemoryAtRest } from "./memory-table.ts";
+import { type MemorySample, sampleMemoryAtRest } from "./memory-table.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 import { type Row, renderEvents, renderResults, renderTable } from "./render.ts";
 import { seedPostings } from "./seed.ts";
 
+if (process.argv[2] === "cpu") {
+  const { runCpuOnly } = await import("./cpu-only.ts");
+  process.exit(await runCpuOnly(process.argv.slice(3)));
+}
 if (process.argv[2] === "compare") {
   const { runCompare } = await import("./compare/run.ts");
   process.exit(await runCompare(process.argv.slice(3)));
@@ -34,26 +37,8 @@ const { values: args } = parseArgs({
 });
 const seconds = Number(args.seconds);
 const bigRows = Number(args["big-rows"]);
-const CONNECTIONS = 16;
-/** Bun's JIT needs thousands of requests to settle: after 2 s the first measured window cost postings 1.6× the CPU of the next. */
-const CPU_WARMUP_S = 5;
 
 const log = (line: string) => console.log(line);
-
-async function withStack<T>(tools: Tools, tracing: boolean, fn: (stack: Stack) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), "msa-board-bench-"));
-  const config = await testConfig(dir);
-  config.tracing = tracing;
-  const stack = new Stack(config, tools);
-  try {
-    log(`▸ starting a ${tracing ? "traced" : "untraced"} stack`);
-    await stack.start(() => {});
-    return await fn(stack);
-  } finally {
-    await stack.stop(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** The cursor of page `page` (1-based), found by walking the pages the way a client would. */
 async function cursorAtPage(base: string, page: number, limit: number): Promise<string | null> {
@@ -84,15 +69,6 @@ async function listCost(gen: LoadGenerators, stack: Stack, rows: number, label: 
   };
 }
 
-/** GET /postings?limit=20 closed loop through wrk, warmed up first, with the CPU of every process measured over the window. */
-async function cpuCase(gen: LoadGenerators, stack: Stack, label: string, url: string, caseLabel: string) {
-  const spec = { url: `${url}/postings?limit=20` };
-  await wrkSaturate(gen.wrk, "warm-up", spec, { connections: CONNECTIONS, durationS: CPU_WARMUP_S, warmupS: 0 });
-  return measureCpu(stack, caseLabel, `wrk -t1 -c${CONNECTIONS}`, () =>
-    wrkSaturate(gen.wrk, label, spec, { connections: CONNECTIONS, durationS: seconds, warmupS: 0 }),
-  );
-}
-
 /** Waits until the login flood is hashing (users has burned CPU since it began), for at most 10 s. */
 async function untilUsersBusy(stack: Stack): Promise<void> {
   const users = { users: stack.processes.get("users")?.pid };
@@ -102,7 +78,7 @@ async function untilUsersBusy(stack: Stack): Promise<void> {
 }
 
 async function main(): Promise<number> {
-  const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  const began = loadAverage();
   const tools = await ensureTools();
   const gen = await ensureLoadGenerators();
   await prepareWorkspace(tools);
@@ -119,8 +95,8 @@ async function main(): Promise<number> {
     await seedPostings(stack, 10_000);
 
     log("▸ gateway tax, and where the CPU goes");
-    const viaDirect = await cpuCase(gen, stack, "direct", direct, "direct to postings");
-    const viaGateway = await cpuCase(gen, stack, "gateway", gatewayUrl, "through the gateway");
+    const viaDirect = await cpuCase(gen, stack, direct, "direct to postings", seconds);
+    const viaGateway = await cpuCase(gen, stack, gatewayUrl, "through the gateway", seconds);
     cpu.push(viaDirect.cpu, viaGateway.cpu);
     rows.push({
       scenario: `gateway tax: GET /postings through Envoy vs direct (${CONNECTIONS} connections, closed loop)`,
@@ -201,7 +177,7 @@ async function main(): Promise<number> {
 
   const untraced = await withStack(tools, false, async (stack) => {
     await seedPostings(stack, 10_000);
-    const off = await cpuCase(gen, stack, "untraced", stack.describe().gatewayUrl, "through the gateway, tracing off");
+    const off = await cpuCase(gen, stack, stack.describe().gatewayUrl, "through the gateway, tracing off", seconds);
     cpu.push(off.cpu);
     return off.run;
   });
@@ -217,14 +193,14 @@ async function main(): Promise<number> {
   const body = [
     renderTable(rows),
     renderEvents(events as EventsResult),
-    `## Where the CPU goes\n\nGET /postings?limit=20 (10,000 postings), wrk -t1 -c${CONNECTIONS} closed loop for ${seconds} s after a ${CPU_WARMUP_S} s warm-up; CPU from /proc (each process tree, children included) over the window, divided by the requests served. The runner is this process without its children; the load generator is wrk's own rusage.\n\n${renderCpuTable(cpu)}`,
-    `## Memory\n\nΣ PSS from /proc/<pid>/smaps_rollup (shared pages split among their sharers) of the traced stack, after all of the load above.\n\n${renderMemoryTable(memory as MemorySample)}`,
+    cpuSection(cpu, seconds),
+    memorySection(memory as MemorySample, "all of the load above"),
     `## The load generator's own cost\n\nGET /postings?limit=20 direct to postings, each generator a child process whose rusage is read when it exits (start-up included), same shape for each.\n\n${renderGeneratorCost(generators)}`,
   ].join("\n\n");
   console.log(`\n${body}`);
   // The comparison section (npm run bench -- compare) is another command's: keep it.
   const comparison = comparisonOf(args.out as string);
-  writeFileSync(args.out as string, `${renderResults(body, loadAverage)}${comparison ? `\n${comparison}\n` : ""}`);
+  writeFileSync(args.out as string, `${renderResults(body, began)}${comparison ? `\n${comparison}\n` : ""}`);
   console.log(`\nwritten to ${args.out}`);
   return 0;
 }
