@@ -21,6 +21,7 @@ function gatewayFromEnv(env: Record<string, string | undefined>): StackConfig["g
   return {
     trustedProxyHops: wholeNumberFromEnv(env, "GATEWAY_TRUSTED_PROXY_HOPS", 0, 10),
     hstsMaxAgeSeconds: wholeNumberFromEnv(env, "GATEWAY_HSTS_MAX_AGE", NATIVE_HSTS_MAX_AGE_SECONDS, 63_072_000),
+    traceSamplePercent: wholeNumberFromEnv(env, "GATEWAY_TRACE_SAMPLE_PERCENT", 100, 100),
   };
 }
 
@@ -46,6 +47,12 @@ export type StackConfig = {
     trustedProxyHops: number;
     /** HSTS on the HTTPS door (GATEWAY_HSTS_MAX_AGE). */
     hstsMaxAgeSeconds: number;
+    /**
+     * Share of requests the gateway starts a trace for (GATEWAY_TRACE_SAMPLE_PERCENT, 0–100).
+     * 100 by default: every request's trace is there to look at; lower trades that for CPU
+     * (the services follow the gateway's decision).
+     */
+    traceSamplePercent: number;
   };
   ports: Ports;
   replicas: Record<UnitName, number>;
@@ -116,7 +123,7 @@ export async function testConfig(
     logDir: join(dataDir, "logs"),
     runDir: join(dataDir, "run"),
     tlsDir: join(dataDir, "tls"),
-    gateway: { trustedProxyHops: 0, hstsMaxAgeSeconds: NATIVE_HSTS_MAX_AGE_SECONDS },
+    gateway: { trustedProxyHops: 0, hstsMaxAgeSeconds: NATIVE_HSTS_MAX_AGE_SECONDS, traceSamplePercent: 100 },
     ports: await freePorts(),
     replicas: replicasFromEnv(env),
     admin: { email: "admin@test.msa-board.local", password: `admin-${crypto.randomUUID()}` },

@@ -28,6 +28,13 @@ describe("the native gateway", () => {
     expect(options.tls?.port).toBe(9443);
   });
 
+  test("every request is traced unless GATEWAY_TRACE_SAMPLE_PERCENT says otherwise", () => {
+    expect(gatewayOptionsFor(devConfig({ dataDir: "/srv/board", env: {} })).tracing.randomSamplingPercent).toBe(100);
+    const sampled = devConfig({ dataDir: "/srv/board", env: { GATEWAY_TRACE_SAMPLE_PERCENT: "10" } });
+    expect(gatewayOptionsFor(sampled).tracing.randomSamplingPercent).toBe(10);
+    expect(() => devConfig({ env: { GATEWAY_TRACE_SAMPLE_PERCENT: "101" } })).toThrow(/GATEWAY_TRACE_SAMPLE_PERCENT/);
+  });
+
   test("nonsense is refused at start, naming the variable", () => {
     expect(() => devConfig({ env: { GATEWAY_TRUSTED_PROXY_HOPS: "-1" } })).toThrow(/GATEWAY_TRUSTED_PROXY_HOPS/);
     expect(() => devConfig({ env: { GATEWAY_TRUSTED_PROXY_HOPS: "two" } })).toThrow(/GATEWAY_TRUSTED_PROXY_HOPS/);

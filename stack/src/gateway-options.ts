@@ -17,7 +17,11 @@ export function gatewayOptionsFor(config: StackConfig): GatewayOptions {
     admin: { address: "127.0.0.1", port: config.ports.envoyAdmin },
     otlp: config.tracing ? { host: "127.0.0.1", port: config.ports.otlpGrpc } : null,
     // Tests wait for spans in Jaeger: a short timer bounds that wait, batching stays as in production.
-    tracing: test ? { ...base.tracing, flushIntervalMs: 200 } : base.tracing,
+    tracing: {
+      ...base.tracing,
+      randomSamplingPercent: config.gateway.traceSamplePercent,
+      ...(test ? { flushIntervalMs: 200 } : {}),
+    },
     accessLog: { path: join(config.logDir, "gateway-access.log") },
     limits: test
       ? {
