@@ -5,6 +5,7 @@ import type { Stack } from "@msa-board/stack";
 import { scaleService } from "@msa-board/stack/rollouts";
 import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
+import { beforeAfterSectionOf } from "./before-after/report.ts";
 import { comparisonOf } from "./compare/report.ts";
 import type { CpuCase } from "./cpu-table.ts";
 import { type EventsResult, measureEvents } from "./events.ts";
@@ -21,6 +22,11 @@ import { seedPostings } from "./seed.ts";
 if (process.argv[2] === "cpu") {
   const { runCpuOnly } = await import("./cpu-only.ts");
   process.exit(await runCpuOnly(process.argv.slice(3)));
+}
+
+if (process.argv[2] === "before-after") {
+  const { runBeforeAfter } = await import("./before-after/run.ts");
+  process.exit(await runBeforeAfter(process.argv.slice(3)));
 }
 if (process.argv[2] === "compare") {
   const { runCompare } = await import("./compare/run.ts");
@@ -201,9 +207,9 @@ async function main(): Promise<number> {
     `## The load generator's own cost\n\nGET /postings?limit=20 direct to postings, each generator a child process whose rusage is read when it exits (start-up included), same shape for each.\n\n${renderGeneratorCost(generators)}`,
   ].join("\n\n");
   console.log(`\n${body}`);
-  // The comparison section (npm run bench -- compare) is another command's: keep it.
-  const comparison = comparisonOf(args.out as string);
-  writeFileSync(args.out as string, `${renderResults(body, began)}${comparison ? `\n${comparison}\n` : ""}`);
+  // The comparison and before/after sections are other commands': keep them.
+  const kept = [comparisonOf(args.out as string), beforeAfterSectionOf(args.out as string)].filter((s) => s !== "");
+  writeFileSync(args.out as string, `${renderResults(body, began)}${kept.map((s) => `\n${s}\n`).join("")}`);
   console.log(`\nwritten to ${args.out}`);
   return 0;
 }

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { SideRun } from "./run.ts";
+
+export const SECTION_START = "<!-- before-after:start (npm run bench -- before-after rewrites this section) -->";
+export const SECTION_END = "<!-- before-after:end -->";
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+const cell = (xs: number[], digits: number) => (xs.length ? `${median(xs).toFixed(digits)} [${range(xs, digits)}]` : "–");
+const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
+
+/** The process columns, busiest first, as they appear in any run. */
+function processNames(runs: SideRun[]): string[] {
+  const sums = new Map<string, number>();
+  for (const r of runs)
+    for (const p of r.paths) for (const [n, v] of Object.entries(p.cpuMsPerRequest)) sums.set(n, (sums.get(n) ?? 0) + v);
+  return [...sums.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => n);
+}
+
+export function renderBeforeAfter(runs: SideRun[], meta: { started: string; rounds: number; seconds: number }): string {
+  const sides = [...new Set(runs.map((r) => r.side))];
+  const revisions = sides.map((s) => `${s} = ${runs.find((r) => r.side === s)?.revision}`).join(", ");
+  const names = processNames(runs);
+  const pathNames = [...new Set(runs.flatMap((r) => r.paths.map((p) => p.path)))];
+  const lines = [
+    SECTION_START,
+    "## Before / after — the same measurements on two revisions",
+    "",
+    `Latest \`npm run bench -- before-after\` (started ${meta.started}): ${revisions}. ${meta.rounds} runs per side, ` +
+      "alternating which side goes first; each run starts the side's own stack fresh (its own code and configs, test " +
+      `settings), seeds 10,000 postings, warms up 3 s, then \`wrk -t1 -c16 -d${meta.seconds}s\` on GET /postings?limit=20. ` +
+      "CPU per request is each process tree's utime+stime from /proc over the run divided by the requests served; " +
+      "`runner` is the bench process (it supervises the stack and takes its logs), `wrk` the load generator. " +
+      "Medians, [min–max] across runs. Raw runs: [`results/before-after.json`](results/before-after.json).",
+    "",
+    `Load average (1 min) when each run began: ${runs.map((r) => `${r.side} ${r.round}: ${r.loadAverage[0]}`).join(", ")}.`,
+    "",
+    `| path | side | req/s | CPU ms / request | ${names.join(" | ")} |`,
+    `|---|---|---|---|${names.map(() => "---").join("|")}|`,
+  ];
+  for (const path of pathNames) {
+    for (const side of sides) {
+      const ps = runs.filter((r) => r.side === side).flatMap((r) => r.paths.filter((p) => p.path === path));
+      if (ps.length === 0) continue;
+      const perProcess = names.map((n) => {
+        const xs = ps.map((p) => p.cpuMsPerRequest[n]).filter((x): x is number => x !== undefined);
+        return xs.length ? median(xs).toFixed(3) : "–";
+      });
+      lines.push(
+        `| ${path} | ${side} | ${cell(
+          ps.map((p) => p.requestsPerSecond),
+          0,
+        )} | ${cell(
+          ps.map((p) => total(p.cpuMsPerRequest)),
+          3,
+        )} | ${perProcess.join(" | ")} |`,
+      );
+    }
+  }
+  const memoryNames = [...new Set(runs.flatMap((r) => Object.keys(r.memoryMiB)))];
+  lines.push("", "Memory at rest after the load (Σ PSS in MiB per process tree, from /proc/<pid>/smaps_rollup; median of runs):", "");
+  lines.push(`| side | ${memoryNames.join(" | ")} | **stack total** [range] |`, `|---|${memoryNames.map(() => "---").join("|")}|---|`);
+  for (const side of sides) {
+    const mine = runs.filter((r) => r.side === side);
+    const totals = mine.map((r) => Object.values(r.memoryMiB).reduce((a, b) => a + b, 0));
+    lines.push(
+      `| ${side} | ${memoryNames.map((n) => median(mine.map((r) => r.memoryMiB[n] ?? 0)).toFixed(0)).join(" | ")} | **${cell(totals, 0)}** |`,
+    );
+  }
+  if (runs.some((r) => r.events)) {
+    lines.push("", "| events (10,000-row burst; 1,000 renames at 25/s for the lag) | side | median [range] |", "|---|---|---|");
+    const metrics: Array<[string, (e: NonNullable<SideRun["events"]>) => number, number]> = [
+      ["relay, events/s", (e) => e.relayPerSecond, 0],
+      ["end to end (applied by postings), events/s", (e) => e.endToEndPerSecond, 0],
+      ["idle lag p50, ms", (e) => e.lagP50Ms, 1],
+      ["idle lag p99, ms", (e) => e.lagP99Ms, 1],
+    ];
+    for (const [label, pick, digits] of metrics)
+      for (const side of sides) {
+        const xs = runs.filter((r) => r.side === side && r.events).map((r) => pick(r.events as NonNullable<SideRun["events"]>));
+        lines.push(`| ${label} | ${side} | ${cell(xs, digits)} |`);
+      }
+  }
+  lines.push(SECTION_END);
+  return lines.join("\n");
+}
+
+/** The section as it stands in `file`, for a command that rewrites the rest of the file to keep. */
+export function beforeAfterSectionOf(file: string): string {
+  if (!existsSync(file)) return "";
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf(SECTION_START);
+  const end = text.indexOf(SECTION_END);
+  return start < 0 || end < start ? "" : text.slice(start, end + SECTION_END.length);
+}
+
+/** Replaces the section in `file` (or appends it), leaving everything else as it was. */
+export function writeSection(file: string, section: string): void {
+  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
+  const old = beforeAfterSectionOf(file);
+  writeFileSync(file, old ? text.replace(old, section) : `${text.trimEnd()}\n\n${section}\n`);
+}
