@@ -3,30 +3,14 @@
  * notices) behind one Hono app, on one database with a schema per module. Parses env, builds the
  * modules once, serves, and on SIGTERM/SIGINT drains and closes them.
  */
-import { ConfigError } from "@msa-board/service-kit/env";
+import { bootstrap } from "@msa-board/service-kit/bootstrap";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
-import { startTracing } from "@msa-board/service-kit/tracing";
-import { type Config, loadConfig } from "./config.ts";
+import { loadConfig } from "./config.ts";
 import { createHost } from "./host.ts";
 import { startModules } from "./modules/index.ts";
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`monolith: ${err.message}`);
-  process.exit(1);
-}
-
-const base = process.env.INSTANCE_NAME ? { instance: process.env.INSTANCE_NAME } : {};
-const logger = createLogger({ service: "monolith", level: config.LOG_LEVEL, base });
-const tracing = startTracing({
-  serviceName: "monolith",
-  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  enabled: !config.OTEL_SDK_DISABLED,
-});
+const { config, logger, tracing, instance: base } = bootstrap("monolith", loadConfig);
 
 let modules: Awaited<ReturnType<typeof startModules>>;
 try {

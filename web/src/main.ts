@@ -1,28 +1,12 @@
 import { createJaegerClient } from "@msa-board/observability";
-import { ConfigError } from "@msa-board/service-kit/env";
-import { createLogger } from "@msa-board/service-kit/logger";
+import { bootstrap } from "@msa-board/service-kit/bootstrap";
 import { serveGracefully } from "@msa-board/service-kit/serve";
-import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp } from "./app.ts";
 import { buildClient } from "./bundle.ts";
-import { type Config, DEV_CSRF_SECRET, loadConfig } from "./config.ts";
+import { DEV_CSRF_SECRET, loadConfig } from "./config.ts";
 import { createUsersClient } from "./session/users-client.ts";
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`web: ${err.message}`);
-  process.exit(1);
-}
-
-const logger = createLogger({
-  service: "web",
-  level: config.LOG_LEVEL,
-  base: process.env.INSTANCE_NAME ? { instance: process.env.INSTANCE_NAME } : {},
-});
-const tracing = startTracing({ serviceName: "web", otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, enabled: !config.OTEL_SDK_DISABLED });
+const { config, logger, tracing } = bootstrap("web", loadConfig);
 if (config.CSRF_SECRET === undefined) {
   logger.warn("CSRF_SECRET is not set; using the public development default (set it in any shared deployment)");
 }

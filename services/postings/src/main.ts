@@ -1,14 +1,12 @@
 import { createTokenVerifier, remoteKeySet } from "@msa-board/service-kit/auth";
+import { bootstrap } from "@msa-board/service-kit/bootstrap";
 import { pingDatabase } from "@msa-board/service-kit/db";
-import { ConfigError } from "@msa-board/service-kit/env";
 import { closeEventsRedis, createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
 import { Liveness } from "@msa-board/service-kit/liveness";
-import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
 import { waitFor } from "@msa-board/service-kit/startup";
-import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp } from "./app.ts";
-import { type Config, DEV_CURSOR_SECRET, loadConfig } from "./config.ts";
+import { DEV_CURSOR_SECRET, loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
 import { migratePostingsDatabase } from "./db/migrations.ts";
 import { EventConsumer } from "./events/event-consumer.ts";
@@ -16,25 +14,7 @@ import { userEventHandlers } from "./events/event-handlers.ts";
 import { StreamTrimmer } from "./events/stream-trimmer.ts";
 import { createCursorCodec } from "./pagination/cursor.ts";
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`postings: ${err.message}`);
-  process.exit(1);
-}
-
-const logger = createLogger({
-  service: "postings",
-  level: config.LOG_LEVEL,
-  base: process.env.INSTANCE_NAME ? { instance: process.env.INSTANCE_NAME } : {},
-});
-const tracing = startTracing({
-  serviceName: "postings",
-  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  enabled: !config.OTEL_SDK_DISABLED,
-});
+const { config, logger, tracing } = bootstrap("postings", loadConfig);
 if (config.CURSOR_SECRET === undefined) {
   logger.warn("CURSOR_SECRET is not set; using the public development default (set it in any shared deployment)");
 }

@@ -1,12 +1,10 @@
 import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { bootstrap } from "@msa-board/service-kit/bootstrap";
 import { pingDatabase, safeErrorMessage } from "@msa-board/service-kit/db";
-import { ConfigError } from "@msa-board/service-kit/env";
 import { createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
 import { Liveness } from "@msa-board/service-kit/liveness";
-import { createLogger } from "@msa-board/service-kit/logger";
 import { serveGracefully } from "@msa-board/service-kit/serve";
 import { waitFor } from "@msa-board/service-kit/startup";
-import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
@@ -20,25 +18,7 @@ import { RefreshTokens } from "./sessions/refresh-tokens.ts";
 import { ensureAdminAccount } from "./users/admin-bootstrap.ts";
 import { createPasswordHasher } from "./users/passwords.ts";
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`users: ${err.message}`);
-  process.exit(1);
-}
-
-const logger = createLogger({
-  service: "users",
-  level: config.LOG_LEVEL,
-  base: process.env.INSTANCE_NAME ? { instance: process.env.INSTANCE_NAME } : {},
-});
-const tracing = startTracing({
-  serviceName: "users",
-  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
-  enabled: !config.OTEL_SDK_DISABLED,
-});
+const { config, logger, tracing } = bootstrap("users", loadConfig);
 
 try {
   await waitFor("database migrations", () => migrateUsersDatabase(config.DATABASE_URL), { logger, timeoutMs: 60_000 });
