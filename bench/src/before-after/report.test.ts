@@ -11,8 +11,16 @@ const run = (side: string, round: number, rps: number, postings: number): SideRu
   round,
   startedAt: "2026-11-29T00:00:00.000Z",
   loadAverage: [0.5, 0.5, 0.5],
-  paths: [{ path: "gateway", requests: rps * 10, requestsPerSecond: rps, cpuMsPerRequest: { postings, gateway: 0.25 } }],
-  memoryMiB: { postings: 100, jaeger: 50 },
+  // 10 s at `rps`: CPU seconds = ms per request × requests / 1000.
+  paths: [
+    {
+      label: "gateway",
+      served: rps * 10,
+      throughput: rps,
+      cpuS: { postings: (postings * rps * 10) / 1000, gateway: (0.25 * rps * 10) / 1000 },
+    },
+  ],
+  memory: { byProcess: { postings: 100 * 1024, jaeger: 50 * 1024 }, idleCpu: {}, runnerKib: 0, idle: true },
 });
 
 const runs = [

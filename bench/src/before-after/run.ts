@@ -2,11 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import { sampleTrees } from "../proc-stats.ts";
+import { ensureLoadGenerators, type LoadGenerators } from "@msa-board/stack/tools";
+import type { CpuCase } from "../cpu-table.ts";
 import { type EventsResult, measureEvents } from "../events.ts";
+import { cpuCase } from "../harness.ts";
+import { type MemorySample, sampleMemoryAtRest } from "../memory-table.ts";
 import { seedPostings } from "../seed.ts";
-import { measurePath, type PathRun } from "./paths.ts";
-import { renderBeforeAfter, writeSection } from "./report.ts";
+import { renderBeforeAfter, totalMs, writeSection } from "./report.ts";
 import { prepareSide, type Side, type SideStack } from "./side.ts";
 
 /** Everything one run of one side measured; kept raw in results/before-after.json. */
@@ -16,9 +18,10 @@ export type SideRun = {
   round: number;
   startedAt: string;
   loadAverage: number[];
-  paths: PathRun[];
-  /** Σ PSS in MiB per process tree of the traced stack, at rest a few seconds after its load. */
-  memoryMiB: Record<string, number>;
+  /** Each path's CPU by process (the shared "where the CPU goes" measurement). */
+  paths: CpuCase[];
+  /** Σ PSS per process tree of the traced stack once it has settled after its load. */
+  memory: MemorySample;
   events?: EventsResult;
 };
 
@@ -36,33 +39,33 @@ async function withStack<T>(side: Side, tracing: boolean, fn: (stack: SideStack)
 }
 
 /** One run: a traced stack (direct, through the gateway, events), then an untraced one (through the gateway). */
-async function runSide(side: Side, round: number, o: { seconds: number; events: boolean }): Promise<SideRun> {
+async function runSide(side: Side, gen: LoadGenerators, round: number, o: { seconds: number; events: boolean }): Promise<SideRun> {
   const startedAt = new Date().toISOString();
   const loadAverage = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
   log(`▸ round ${round}: ${side.label} (${side.revision}), load ${loadAverage[0]}`);
-  const list = (base: string) => `${base}/postings?limit=20`;
-  const paths: PathRun[] = [];
-  let memoryMiB: Record<string, number> = {};
+  // The side's stack, measured by this revision's harness (the same wrk runs and /proc readings for both).
+  const measure = async (stack: SideStack, base: string, label: string) => (await cpuCase(gen, stack as never, base, label, o.seconds)).cpu;
+  const paths: CpuCase[] = [];
+  let memory: MemorySample | undefined;
   let events: EventsResult | undefined;
   await withStack(side, true, async (stack) => {
     await seedPostings(stack as never, 10_000);
     const { gatewayUrl, services } = stack.describe();
-    paths.push(await measurePath(stack, "direct", list(services.postings?.[0] as string), o.seconds));
-    paths.push(await measurePath(stack, "gateway", list(gatewayUrl), o.seconds));
+    paths.push(await measure(stack, services.postings?.[0] as string, "direct"));
+    paths.push(await measure(stack, gatewayUrl, "gateway"));
     if (o.events) events = await measureEvents(stack as never, { burst: 10_000 });
-    await Bun.sleep(3_000);
-    const samples = sampleTrees(Object.fromEntries([...stack.processes.values()].map((p) => [p.name, p.pid])));
-    memoryMiB = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, Math.round(s.pssKib / 102.4) / 10]));
+    memory = await sampleMemoryAtRest(stack as never);
   });
   await withStack(side, false, async (stack) => {
     await seedPostings(stack as never, 10_000);
-    paths.push(await measurePath(stack, "gateway, tracing off", list(stack.describe().gatewayUrl), o.seconds));
+    const { gatewayUrl, services } = stack.describe();
+    // The same sequence as the traced stack, so postings' JIT is as warm when the gateway case runs.
+    await measure(stack, services.postings?.[0] as string, "direct, tracing off");
+    paths.push(await measure(stack, gatewayUrl, "gateway, tracing off"));
   });
-  for (const p of paths) {
-    const total = Object.values(p.cpuMsPerRequest).reduce((a, b) => a + b, 0);
-    log(`  ${p.path.padEnd(22)} ${p.requestsPerSecond.toFixed(0).padStart(5)} req/s, ${total.toFixed(3)} ms CPU per request`);
-  }
-  return { side: side.label, revision: side.revision, round, startedAt, loadAverage, paths, memoryMiB, events };
+  for (const p of paths)
+    log(`  ${p.label.padEnd(22)} ${p.throughput.toFixed(0).padStart(5)} req/s, ${totalMs(p).toFixed(3)} ms CPU per request`);
+  return { side: side.label, revision: side.revision, round, startedAt, loadAverage, paths, memory: memory as MemorySample, events };
 }
 
 /**
@@ -92,6 +95,7 @@ export async function runBeforeAfter(argv: string[]): Promise<number> {
     console.error("--rounds takes a whole number ≥ 1, --seconds a positive number");
     return 2;
   }
+  const gen = await ensureLoadGenerators();
   const before = await prepareSide("before", values.before);
   const after = await prepareSide("after", values.after as string);
   const runs: SideRun[] = [];
@@ -99,7 +103,7 @@ export async function runBeforeAfter(argv: string[]): Promise<number> {
   for (let round = 1; round <= rounds; round++) {
     // Alternating order: a machine that drifts during the session weighs on both sides alike.
     const order = round % 2 === 1 ? [before, after] : [after, before];
-    for (const side of order) runs.push(await runSide(side, round, { seconds, events: values.events as boolean }));
+    for (const side of order) runs.push(await runSide(side, gen, round, { seconds, events: values.events as boolean }));
   }
   mkdirSync(dirname(values.raw as string), { recursive: true });
   writeFileSync(values.raw as string, `${JSON.stringify({ started, options: { rounds, seconds }, runs }, null, 2)}\n`);
