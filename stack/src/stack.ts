@@ -37,8 +37,8 @@ import { ownStartTicks } from "./supervisor/proc.ts";
 import { type ProcessRecord, removeRunnerRecord, runnerRecordFile, writeRunnerRecord } from "./supervisor/runner-record.ts";
 import type { Tools } from "./tools/index.ts";
 
-/** What Jaeger's Go runtime aims to stay under (GOMEMLIMIT): the in-memory store's 10,000 traces fit with room. */
-const JAEGER_SOFT_MEMORY_LIMIT = "128MiB";
+/** What Jaeger's Go runtime aims to stay under (GOMEMLIMIT): the in-memory store's 5,000 traces fit with room. */
+const JAEGER_SOFT_MEMORY_LIMIT = "96MiB";
 
 export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
 
