@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { denoTaskCommand } from "./deno-task.ts";
 import type { StoreName } from "./infra/fault-proxy.ts";
 import { type RedisService, serviceRedisUrl } from "./infra/redis-acl.ts";
 import type { UnitName } from "./shapes.ts";
@@ -72,7 +73,7 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
 }
 
 export function serviceCommand(stack: Stack, service: UnitName): string[] {
-  if (service === "notices") return [stack.tools.deno, "task", "--quiet", "start"];
+  if (service === "notices") return denoTaskCommand(stack.tools.deno, unitDir(stack.config.root, service));
   return [stack.tools.bun, "run", "src/main.ts"];
 }
 
