@@ -24,6 +24,11 @@ if (process.argv[2] === "cpu") {
   process.exit(await runCpuOnly(process.argv.slice(3)));
 }
 
+if (process.argv[2] === "gateway-ablation") {
+  const { runGatewayAblation } = await import("./gateway-ablation.ts");
+  process.exit(await runGatewayAblation(process.argv.slice(3)));
+}
+
 if (process.argv[2] === "before-after") {
   const { runBeforeAfter } = await import("./before-after/run.ts");
   process.exit(await runBeforeAfter(process.argv.slice(3)));
