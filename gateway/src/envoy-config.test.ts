@@ -66,10 +66,11 @@ describe("route table (the contract)", () => {
     expect(pathRegex("/.well-known/jwks.json")).toBe("^/\\.well-known/jwks\\.json$");
   });
 
-  test("nothing routes /healthz, /openapi.json or a prefix", () => {
+  test("nothing routes /healthz, /openapi.json, fault control (/faults/…) or a prefix", () => {
     const text = JSON.stringify(routes(config()).map((r: Json) => r.match));
     expect(text).not.toContain("healthz");
     expect(text).not.toContain("openapi");
+    expect(text).not.toContain("faults");
     expect(text).not.toContain('"prefix"');
   });
 

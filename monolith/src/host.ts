@@ -29,6 +29,10 @@ export function createHost({ modules, logger, tracer }: HostOptions): Hono {
     if (!module) continue;
     app.on(route.method, honoPath(route.path), (c) => asModuleCall(module.name, () => module.fetch(c.req.raw)));
   }
+  // The module answers every method itself (its own guard, its 405s); the gateway routes none of these.
+  for (const module of modules) {
+    for (const path of module.internalPaths ?? []) app.all(path, (c) => module.fetch(c.req.raw));
+  }
 
   app.get("/healthz", async (c) => {
     const entries = await Promise.all(

@@ -10,4 +10,9 @@ export type HostedModule = {
   name: ModuleName;
   fetch: (request: Request) => Response | Promise<Response>;
   closers: Closer[];
+  /**
+   * Paths the module serves on the process's own port besides its public routes, e.g. its fault
+   * control when started with its fault flag. Never in the gateway's route table.
+   */
+  internalPaths?: string[];
 };

@@ -8,6 +8,7 @@ const usage = `msa-board stack tool
 
   npm start [-- --wipe] [--data-dir DIR] [--quiet]   the native stack in the foreground (Ctrl-C stops it)
   npm start -- --shape monolith                      the same modules as one Bun process (one database)
+  npm start -- --faults                              also opt-in fault injection in notices (PUT /faults/notices; see SECURITY.md)
   npm test  [-- --only NAME] [--keep]                 every suite against a throw-away stack
   npm run trace -- <trace-id> | --last <service>      print a trace from Jaeger as a tree
   npm run bench                                       constant-rate benchmarks (bench/RESULTS.md)
@@ -37,9 +38,11 @@ async function main(argv: string[]): Promise<number> {
           "data-dir": { type: "string" },
           quiet: { type: "boolean", default: false },
           shape: { type: "string" },
+          faults: { type: "boolean", default: false },
         },
       });
       return start({
+        faults: values.faults ?? false,
         wipe: values.wipe ?? false,
         dataDir: values["data-dir"],
         quiet: values.quiet ?? false,

@@ -61,6 +61,11 @@ export type StackConfig = {
   tracing: boolean;
   /** Put Toxiproxy between each service and each of its stores (the test stack and the soak). */
   faultProxy: boolean;
+  /**
+   * Opt-in fault injection inside notices (`NOTICES_FAULTS=enabled`, its control route guarded by
+   * the control token): only `npm start -- --faults` and the bench's isolation runs; never by default.
+   */
+  faultInjection: boolean;
   /** Print every process's output, name-prefixed, on the console. */
   echo: boolean;
 };
@@ -105,6 +110,7 @@ export function devConfig(options: { dataDir?: string; env?: Record<string, stri
     postgresSuperuserPassword: env.POSTGRES_SUPERUSER_PASSWORD ?? "postgres",
     tracing: env.OTEL_SDK_DISABLED !== "true",
     faultProxy: false,
+    faultInjection: false,
     echo: true,
   };
 }
@@ -130,6 +136,7 @@ export async function testConfig(
     postgresSuperuserPassword: `pg-${crypto.randomUUID()}`,
     tracing: true,
     faultProxy: false,
+    faultInjection: false,
     echo: false,
   };
 }

@@ -36,6 +36,10 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
   const redisUrl = (service: RedisService) => serviceRedisUrl(linkPorts, stack.secrets.redisServices, service);
   // Through the gateway: it always knows the live users instances, also mid-roll.
   const jwksUrl = `http://127.0.0.1:${ports.gateway}/.well-known/jwks.json`;
+  // Only when asked for (`npm start -- --faults`, the bench's isolation runs): the module's assaults and their control route.
+  const noticesFaults: Record<string, string> = config.faultInjection
+    ? { NOTICES_FAULTS: "enabled", FAULTS_CONTROL_TOKEN: stack.secrets.controlToken }
+    : {};
   switch (instance.service) {
     case "users":
       return {
@@ -54,7 +58,7 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
         CONSUMER_NAME: instance.name,
       };
     case "notices":
-      return { ...common, REDIS_URL: redisUrl("notices"), JWKS_URL: jwksUrl };
+      return { ...common, REDIS_URL: redisUrl("notices"), JWKS_URL: jwksUrl, ...noticesFaults };
     case "monolith":
       // One database (a schema per module), notices' Redis, no events Redis: events stay in-process.
       return {
@@ -65,6 +69,7 @@ export function serviceEnv(stack: Stack, instance: ServiceInstance): Record<stri
         REDIS_URL: redisUrl("notices"),
         ADMIN_EMAIL: config.admin.email,
         ADMIN_PASSWORD: config.admin.password,
+        ...noticesFaults,
       };
     case "web":
       // users through the gateway, like the JWKS: it knows the live users instances in either shape.

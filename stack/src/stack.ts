@@ -66,6 +66,8 @@ export type StackStatus = {
   dataDir: string;
   /** Toxiproxy's API and one proxy per service→store link, when the stack runs with the fault proxy. */
   faultProxy?: FaultProxyDescription;
+  /** notices' opt-in fault control, one URL per process serving notices, when the stack runs with `--faults`. */
+  faultControl?: string[];
 };
 
 /**
@@ -394,6 +396,9 @@ export class Stack {
       logDir: config.logDir,
       dataDir: config.dataDir,
       ...(this.faultProxy ? { faultProxy: describeFaultProxy(this.faultProxy) } : {}),
+      ...(config.faultInjection
+        ? { faultControl: this.instancesServing("notices").map((i) => `http://127.0.0.1:${i.port}/faults/notices`) }
+        : {}),
     };
   }
 

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import type { IsolationRun } from "./isolation.ts";
 import type { ShapeRun } from "./measure.ts";
 import { cpuPerThousand, labelOf, memoryMiB, SHAPE_ORDER } from "./summary.ts";
 
@@ -123,13 +124,55 @@ function memorySpec(results: ShapeRun[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Writes the four charts as SVG next to the raw runs; returns their paths. */
-export async function writeCharts(results: ShapeRun[], dir: string): Promise<string[]> {
+/** p99 of each route before (circle) and during (triangle) each fault in notices, per shape. */
+function isolationSpec(runs: IsolationRun[]): TopLevelSpec {
+  const values = runs.flatMap((r) =>
+    r.windows.map((w) => ({
+      fault: r.fault,
+      shape: r.shape,
+      route: w.route.replace(/ \(.*\)$/, ""),
+      window: w.window,
+      // A window where nothing succeeded has no latency to plot.
+      p99: Number.isFinite(w.result.p99Ms) ? Math.max(w.result.p99Ms, 0.1) : null,
+      ok: Math.round((100 * w.result.ok) / Math.max(1, w.result.sent)),
+    })),
+  );
+  return {
+    $schema: SCHEMA,
+    title: "Failure isolation: p99 per route before and during a fault in notices",
+    data: { values },
+    facet: {
+      row: {
+        field: "fault",
+        type: "nominal",
+        title: null,
+        header: { labelAngle: 0, labelOrient: "top", labelAnchor: "start", labelFontWeight: "bold" },
+      },
+    },
+    spec: {
+      width: 420,
+      height: 120,
+      mark: { type: "point", filled: true, size: 70 },
+      encoding: {
+        x: { field: "route", type: "nominal", title: null, axis: { labelAngle: 0 } },
+        xOffset: { field: "shape", type: "nominal", sort: SHAPE_ORDER },
+        y: { field: "p99", type: "quantitative", title: "p99 (ms, log)", scale: { type: "log" } },
+        color: shapeColor,
+        shape: { field: "window", type: "nominal", title: "window", scale: { range: ["circle", "triangle-up"] } },
+        tooltip: [{ field: "shape" }, { field: "window" }, { field: "p99", format: ".1f" }, { field: "ok", title: "% ok" }],
+      },
+    },
+  } as TopLevelSpec;
+}
+
+/** Writes the charts as SVG next to the raw runs (isolation's when there are isolation runs); returns their paths. */
+export async function writeCharts(results: ShapeRun[], dir: string, isolation: IsolationRun[] = []): Promise<string[]> {
   const charts: Array<[string, TopLevelSpec]> = [
     ["compare-latency.svg", latencySpec(results)],
     ["compare-throughput.svg", throughputSpec(results)],
     ["compare-cpu.svg", cpuSpec(results)],
     ["compare-memory.svg", memorySpec(results)],
+    ...(isolation.length > 0 ? [["compare-isolation.svg", isolationSpec(isolation)] as [string, TopLevelSpec]] : []),
   ];
   const written: string[] = [];
   for (const [name, spec] of charts) {

@@ -109,7 +109,6 @@ export function renderComparison(
     ...renderIsolation(isolation),
     ...renderDeploys(deploys),
     ...renderVerdict(results, isolation, deploys),
-    "Not measured yet (issue #12): notices' handler made slow or CPU-hogging (needs an opt-in fault flag in notices).",
     SECTION_END,
   );
   return lines.join("\n");
@@ -162,11 +161,32 @@ function renderIsolation(runs: IsolationRun[]): string[] {
       );
     }
   }
+  const cpu = runs.filter((r) => r.hostCpuSeconds);
+  if (cpu.length > 0) {
+    lines.push(
+      "",
+      "CPU seconds of the process hosting notices in each window (from /proc, so robust to the machine's other load):",
+      "",
+      "| fault | shape | process | before | during |",
+      "|---|---|---|---|---|",
+      ...cpu.map((r) => {
+        const c = r.hostCpuSeconds as NonNullable<IsolationRun["hostCpuSeconds"]>;
+        return `| ${r.fault} | ${r.shape} | ${c.process} | ${c.before.toFixed(2)} | ${c.during.toFixed(2)} |`;
+      }),
+    );
+  }
+  const loads = runs.flatMap((r) => (r.loadAverage ? [r.loadAverage[0] as number] : []));
   lines.push(
     "",
+    ...(loads.length > 0
+      ? [`Load average (1 min) when each run began: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on this machine.`, ""]
+      : []),
     "How the faults reach the other routes: in the monolith, notices' process is the process of every module (the " +
       "supervisor restarts it in a few seconds), and its `/healthz` is ready only when every module is, so the gateway " +
-      "takes the whole process out while notices' Redis is gone; in the microservices, only the notices cluster is affected.",
+      "takes the whole process out while notices' Redis is gone; in the microservices, only the notices cluster is affected. " +
+      "A slow handler (an asynchronous wait) holds only notices' own requests in either shape; a CPU-hogging one holds its " +
+      "event loop, which in the monolith is every module's. The assaults come from notices' opt-in fault control " +
+      "(`NOTICES_FAULTS=enabled`, only on these runs' stacks).",
     "",
   );
   return lines;

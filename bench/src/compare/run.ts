@@ -10,7 +10,7 @@ import versions from "@msa-board/stack/versions.json";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { writeCharts } from "./charts.ts";
 import { type DeployRun, measureDeploys } from "./deploys.ts";
-import { FAULTS, type IsolationRun, measureIsolation } from "./isolation.ts";
+import { ASSAULTS, FAULTS, type IsolationRun, measureIsolation } from "./isolation.ts";
 import { type MeasureOptions, measureShape, type ShapeRun } from "./measure.ts";
 import { renderComparison, writeComparisonSection } from "./report.ts";
 
@@ -74,8 +74,12 @@ export async function runCompare(argv: string[]): Promise<number> {
       for (const shape of ["microservices", "monolith"] as Shape[]) {
         console.log(`▸ isolation: ${fault}, ${shape}`);
         isolation.push(
-          await withFreshStack(tools, shape, (stack) =>
-            measureIsolation(stack, vegeta, fault, Number(values["isolation-seconds"]), console.log),
+          await withFreshStack(
+            tools,
+            shape,
+            (stack) => measureIsolation(stack, vegeta, fault, Number(values["isolation-seconds"]), console.log),
+            // Fault injection only where a fault needs it: every other stack starts as `npm start` does.
+            { faultInjection: fault in ASSAULTS },
           ),
         );
         writeFileSync(isolationFile, `${JSON.stringify({ started, runs: isolation }, null, 2)}\n`);
@@ -98,7 +102,7 @@ export async function runCompare(argv: string[]): Promise<number> {
   const isolation = existsSync(isolationFile) ? (JSON.parse(readFileSync(isolationFile, "utf8")) as { runs: IsolationRun[] }).runs : [];
   const deploys = existsSync(deploysFile) ? (JSON.parse(readFileSync(deploysFile, "utf8")) as { runs: DeployRun[] }).runs : [];
   const results = saved?.runs ?? [];
-  const charts = await writeCharts(results, resultsDir);
+  const charts = await writeCharts(results, resultsDir, isolation);
   const section = renderComparison(
     results,
     saved?.options ?? options,
@@ -113,14 +117,27 @@ export async function runCompare(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function withFreshStack<T>(tools: Tools, shape: Shape, fn: (stack: Stack) => Promise<T>): Promise<T> {
+async function withFreshStack<T>(
+  tools: Tools,
+  shape: Shape,
+  fn: (stack: Stack) => Promise<T>,
+  { faultInjection = false } = {},
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), `msa-board-compare-${shape}-`));
-  const stack = new Stack(await testConfig(dir, process.env, shape), tools);
+  const config = await testConfig(dir, process.env, shape);
+  config.faultInjection = faultInjection;
+  const stack = new Stack(config, tools);
+  let failed = false;
   try {
     await stack.start(() => {});
     return await fn(stack);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
     await stack.stop(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    // A failed run keeps its logs for a look; a good one leaves nothing behind.
+    if (failed) console.error(`  the stack's logs are kept in ${join(dir, "logs")}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,17 @@ function othersKept(isolation: IsolationRun[], shape: string, fault: string): nu
   return Math.min(...others.map((w) => (100 * w.result.ok) / Math.max(1, w.result.sent)));
 }
 
+const CPU_HOG = "notices handler CPU-hogging (20 ms CPU/request)";
+
+/** GET /postings' p99 before and during a fault. */
+function postingsP99(isolation: IsolationRun[], shape: string, fault: string): { before: number; during: number } | null {
+  const windows = isolation.find((r) => r.shape === shape && r.fault === fault)?.windows ?? [];
+  const p99 = (window: string) => windows.find((w) => w.route === "GET /postings" && w.window === window)?.result.p99Ms;
+  const before = p99("before");
+  const during = p99("during fault");
+  return before === undefined || during === undefined ? null : { before, during };
+}
+
 /** The closing section: each sentence takes its numbers from this run's results. */
 export function renderVerdict(results: ShapeRun[], isolation: IsolationRun[], deploys: DeployRun[] = []): string[] {
   if (results.length === 0) return [];
@@ -45,6 +56,21 @@ export function renderVerdict(results: ShapeRun[], isolation: IsolationRun[], de
         `*is* the monolith); with notices' Redis gone, ${redis.m.toFixed(0)} % vs ${redis.n.toFixed(0)} % (one process, one ` +
         "readiness: the gateway takes the whole monolith out). A monolith can soften this (per-module readiness at the gateway, " +
         "no optional stores in readiness), but it cannot restart one module alone.",
+    );
+  }
+  const hog = { m: postingsP99(isolation, "microservices", CPU_HOG), n: postingsP99(isolation, "monolith", CPU_HOG) };
+  if (hog.m && hog.n) {
+    // The headline follows the numbers: on a busy shared machine the noise can be larger than the effect.
+    const grew = (x: { before: number; during: number }) => x.during - x.before;
+    // Only a clear rise in the monolith (≥ 10 %, and more than the microservices') counts as a result.
+    const hurt = grew(hog.n) > 0.1 * hog.n.before && grew(hog.n) > grew(hog.m);
+    const winner = hurt ? "the microservices" : "not separated by this run (machine noise above the effect?)";
+    lines.push(
+      `- **A CPU-hogging module: ${winner}.** With each notices request burning 20 ms of CPU, GET /postings' p99 went ` +
+        `from ${hog.m.before.toFixed(0)} to ${hog.m.during.toFixed(0)} ms in the microservices and from ${hog.n.before.toFixed(0)} to ` +
+        `${hog.n.during.toFixed(0)} ms in the monolith, where notices' handler runs on the event loop every module shares ` +
+        "(in the microservices it holds only notices' own process). A handler that only waits (+500 ms, asynchronously) " +
+        "stays notices' own problem in both shapes.",
     );
   }
   if (lowM && lowN) {

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { createApp } from "@msa-board/notices/app";
 import { createNoticesRedis } from "@msa-board/notices/redis-client";
 import { redisNoticesRepository } from "@msa-board/notices/repository";
 import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { FaultInjector, faultControlPath } from "@msa-board/service-kit/faults";
 import { createLogger } from "@msa-board/service-kit/logger";
 import type { Tracer } from "@opentelemetry/api";
 import type { JWTVerifyGetKey } from "jose";
@@ -27,6 +29,11 @@ export function startNoticesModule(
     logger.warn("redis connection problem", { err: err.message });
   });
   redis.connect().catch((err: Error) => logger.error("redis client failed to start", { err }));
+  // Only with NOTICES_FAULTS=enabled (the config then requires the token); otherwise no assault code path exists.
+  const faults =
+    config.NOTICES_FAULTS && config.FAULTS_CONTROL_TOKEN
+      ? new FaultInjector({ module: "notices", controlToken: config.FAULTS_CONTROL_TOKEN, logger, cpuTimeMs: threadCpuTimeMs })
+      : undefined;
   const app = createApp({
     notices: redisNoticesRepository({ redis, tracer }),
     verifyToken: createTokenVerifier({ keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE }),
@@ -34,10 +41,26 @@ export function startNoticesModule(
     newId: () => crypto.randomUUID(),
     logger,
     tracer,
+    ...(faults ? { faults } : {}),
   });
   return {
     name: "notices",
     fetch: app.fetch,
     closers: [{ name: "notices redis", close: async () => (redis.isOpen ? redis.close() : undefined) }],
+    ...(faults ? { internalPaths: [faultControlPath("notices")] } : {}),
   };
+}
+
+/**
+ * The event loop's own CPU time in ms: what a `cpu` assault burns, also on a busy machine. This
+ * thread's (Linux `/proc/thread-self/schedstat`, in ns), not the process's: in the monolith the
+ * other modules' work on other threads (argon2's pool, GC) must not count toward the burn.
+ */
+function threadCpuTimeMs(): number {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
+  } catch {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  }
 }

@@ -9,8 +9,10 @@ import {
   createTokenIssuer,
   type EventPublisher,
   ensureAdminAccount,
+  LoginThrottle,
   migrateUsersDatabase,
   PrivateKeySealer,
+  RefreshTokens,
   SigningKeyStore,
 } from "@msa-board/users/module";
 import type { Tracer } from "@opentelemetry/api";
@@ -78,6 +80,22 @@ export async function startUsersModule(
     health: { database: () => pingDatabase(database.sql) },
     logger,
     tracer,
+    // The session and lockout knobs of the users service, read under the same names.
+    refreshTokens: new RefreshTokens({
+      db: database.db,
+      policy: { absoluteTtlSeconds: config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, idleTtlSeconds: config.REFRESH_TOKEN_IDLE_TTL_SECONDS },
+      clock,
+    }),
+    loginThrottle: new LoginThrottle({
+      db: database.db,
+      policy: {
+        lockAfterFailures: config.LOGIN_LOCKOUT_AFTER_FAILURES,
+        baseLockSeconds: config.LOGIN_LOCKOUT_BASE_SECONDS,
+        maxLockSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
+        resetAfterSeconds: config.LOGIN_FAILURES_RESET_SECONDS,
+      },
+      clock,
+    }),
   });
   return { name: "users", fetch: app.fetch, keys: keys.keyResolver, closers: [{ name: "users postgres", close: () => database.close() }] };
 }

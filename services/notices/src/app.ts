@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
+import { assaultRequests, registerFaultControl } from "@msa-board/service-kit/faults";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
 import { requestLog } from "@msa-board/service-kit/request-log";
@@ -27,6 +28,11 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.use(requestLog({ logger: deps.logger }));
   app.onError(handleErrors(deps.logger));
   app.notFound(notFoundProblem);
+  if (deps.faults) {
+    // Before the routes, so it runs first; only the notices routes, never the probes.
+    app.use("/notice/*", assaultRequests(deps.faults));
+    registerFaultControl(app, deps.faults);
+  }
 
   registerListNotices(app, deps);
   registerGetNotice(app, deps);

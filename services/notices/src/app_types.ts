@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { TokenVerifier } from "@msa-board/service-kit/auth";
+import type { FaultInjector } from "@msa-board/service-kit/faults";
 import type { Logger } from "@msa-board/service-kit/logger";
 import type { Tracer } from "@opentelemetry/api";
 import type { NoticesRepository } from "./notices/repository.ts";
@@ -12,6 +13,11 @@ export type AppDeps = {
   newId: () => string;
   logger: Logger;
   tracer: Tracer;
+  /**
+   * Opt-in fault injection (NOTICES_FAULTS=enabled): assaults on the notices routes and their
+   * control route. Absent in every default start: then neither exists.
+   */
+  faults?: FaultInjector;
 };
 
 export type App = OpenAPIHono;

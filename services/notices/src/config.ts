@@ -1,4 +1,5 @@
 import { ConfigError, envBoolean, logLevelSchema, parseEnv } from "@msa-board/service-kit/env";
+import { faultControlToken, faultFlag, requireTokenWhenEnabled } from "@msa-board/service-kit/faults";
 import { z } from "zod";
 
 export { ConfigError };
@@ -21,7 +22,11 @@ export const configSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000, "must be at most 600000 (10 minutes)")
     .default(10_000),
   INSTANCE_NAME: z.string().min(1).optional(),
-});
+  /** `enabled` (exactly) adds fault injection: assaults on the notices routes, set via `PUT /faults/notices`. Off otherwise. */
+  NOTICES_FAULTS: faultFlag(),
+  /** The bearer token `PUT /faults/notices` requires; needed only with NOTICES_FAULTS=enabled. */
+  FAULTS_CONTROL_TOKEN: faultControlToken(),
+}).superRefine(requireTokenWhenEnabled("NOTICES_FAULTS"));
 
 export type Config = z.output<typeof configSchema>;
 

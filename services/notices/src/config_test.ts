@@ -15,6 +15,21 @@ Deno.test("config: the documented defaults for the native stack", () => {
     LOG_LEVEL: "info",
     SHUTDOWN_TIMEOUT_MS: 10_000,
     INSTANCE_NAME: undefined,
+    NOTICES_FAULTS: false,
+    FAULTS_CONTROL_TOKEN: undefined,
+  });
+});
+
+Deno.test("config: fault injection only with NOTICES_FAULTS=enabled exactly, and then only with a control token", () => {
+  const token = "c".repeat(64);
+  for (const value of ["true", "1", "on", "ENABLED"]) {
+    assert.equal(parseConfig({ NOTICES_FAULTS: value, FAULTS_CONTROL_TOKEN: token }).NOTICES_FAULTS, false, value);
+  }
+  assert.equal(parseConfig({ NOTICES_FAULTS: "enabled", FAULTS_CONTROL_TOKEN: token }).NOTICES_FAULTS, true);
+  assert.throws(() => parseConfig({ NOTICES_FAULTS: "enabled" }), (err: Error) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /^ {2}FAULTS_CONTROL_TOKEN: required when NOTICES_FAULTS=enabled/m);
+    return true;
   });
 });
 

@@ -2,7 +2,9 @@
  * The Deno entry point: the only module that touches Deno.* (env, serve, signals, exit). It reads
  * the environment once, builds every dependency once, serves, and shuts down gracefully.
  */
+import process from "node:process";
 import { createTokenVerifier, remoteKeySet } from "@msa-board/service-kit/auth";
+import { FaultInjector } from "@msa-board/service-kit/faults";
 import { createLogger, flushLogs } from "@msa-board/service-kit/logger";
 import { startTracing } from "@msa-board/service-kit/tracing";
 import { createApp, SERVICE_NAME } from "./app.ts";
@@ -57,7 +59,19 @@ const app = createApp({
   newId: () => crypto.randomUUID(),
   logger,
   tracer: tracing.tracer,
+  // Only with NOTICES_FAULTS=enabled (config requires the token then); otherwise no assault code path exists.
+  ...(config.NOTICES_FAULTS && config.FAULTS_CONTROL_TOKEN
+    ? {
+      faults: new FaultInjector({ module: SERVICE_NAME, controlToken: config.FAULTS_CONTROL_TOKEN, logger, cpuTimeMs }),
+    }
+    : {}),
 });
+
+/** This process's CPU time in ms: what a `cpu` assault burns (node:process's, which Deno provides without a permission). */
+function cpuTimeMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 globalThis.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();

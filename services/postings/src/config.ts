@@ -42,19 +42,25 @@ export const configSchema = z
     LIVENESS_STALL_MS: positiveInt(60_000),
     DEAD_LETTER_MAX_LEN: z.coerce.number().int().min(0).default(10_000),
   })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== "production") return;
-    if (env.CURSOR_SECRET === undefined) {
-      ctx.addIssue({ code: "custom", path: ["CURSOR_SECRET"], message: "required in production (the dev default is public)" });
-    } else if (env.CURSOR_SECRET === DEV_CURSOR_SECRET) {
-      // Setting the published value explicitly is no better than leaving it unset.
-      ctx.addIssue({
-        code: "custom",
-        path: ["CURSOR_SECRET"],
-        message: "is the documented development default; set a secret one in production",
-      });
-    }
-  });
+  .superRefine((env, ctx) => checkPostingsConfig(env, ctx));
+
+/** In production no published development secret: for any host of postings (the monolith too). */
+export function checkPostingsConfig(
+  env: { NODE_ENV?: string | undefined; CURSOR_SECRET?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.NODE_ENV !== "production") return;
+  if (env.CURSOR_SECRET === undefined) {
+    ctx.addIssue({ code: "custom", path: ["CURSOR_SECRET"], message: "required in production (the dev default is public)" });
+  } else if (env.CURSOR_SECRET === DEV_CURSOR_SECRET) {
+    // Setting the published value explicitly is no better than leaving it unset.
+    ctx.addIssue({
+      code: "custom",
+      path: ["CURSOR_SECRET"],
+      message: "is the documented development default; set a secret one in production",
+    });
+  }
+}
 
 export type Config = z.output<typeof configSchema>;
 

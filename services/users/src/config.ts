@@ -61,8 +61,21 @@ export const configSchema = z.object({
 
 type Settings = z.output<typeof configSchema>;
 
+/** What the checks read: a host of users (the monolith) picks at least these from configSchema. */
+export type CheckedUsersSettings = Pick<
+  Settings,
+  | "NODE_ENV"
+  | "ADMIN_PASSWORD"
+  | "SIGNING_KEYS_ENCRYPTION_KEY"
+  | "REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS"
+  | "REFRESH_TOKEN_IDLE_TTL_SECONDS"
+  | "LOGIN_LOCKOUT_BASE_SECONDS"
+  | "LOGIN_LOCKOUT_MAX_SECONDS"
+  | "LOGIN_FAILURES_RESET_SECONDS"
+>;
+
 /** Cross-field rules, and in production no published development secret: for any host of users. */
-export function checkUsersConfig(env: Settings, ctx: z.RefinementCtx): void {
+export function checkUsersConfig(env: CheckedUsersSettings, ctx: z.RefinementCtx): void {
   if (env.REFRESH_TOKEN_IDLE_TTL_SECONDS > env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS) {
     ctx.addIssue({
       code: "custom",

@@ -3,7 +3,7 @@
  * its store and keys, and the event publisher port. src/main.ts is the service's own host.
  */
 export { type AppDeps, createApp } from "./app.ts";
-export { type Config as UsersConfig, configSchema as usersConfigSchema } from "./config.ts";
+export { type Config as UsersConfig, checkUsersConfig, configSchema as usersConfigSchema } from "./config.ts";
 export { createDatabaseClient, type DatabaseClient, type Transaction } from "./db/client.ts";
 export { migrateUsersDatabase } from "./db/migrations.ts";
 export type { PendingEvent } from "./events/envelope.ts";
@@ -11,5 +11,7 @@ export { type EventPublisher, outboxPublisher } from "./events/publisher.ts";
 export { PrivateKeySealer } from "./keys/private-key-sealing.ts";
 export { SigningKeyStore } from "./keys/signing-key-store.ts";
 export { createTokenIssuer } from "./keys/token-issuer.ts";
+export { LoginThrottle } from "./sessions/login-throttle.ts";
+export { RefreshTokens } from "./sessions/refresh-tokens.ts";
 export { ensureAdminAccount } from "./users/admin-bootstrap.ts";
 export { createPasswordHasher } from "./users/passwords.ts";

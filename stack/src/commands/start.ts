@@ -12,12 +12,13 @@ import { ensureTools } from "../tools/index.ts";
 import { prepareWorkspace } from "../workspace.ts";
 import { onShutdownSignal } from "./signals.ts";
 
-export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean; shape: Shape };
+export type StartOptions = { wipe: boolean; dataDir?: string; quiet: boolean; shape: Shape; faults?: boolean };
 
 /** `npm start`: the native stack in the foreground until Ctrl-C; data persists between runs. */
 export async function start(options: StartOptions): Promise<number> {
   const config = devConfig({ dataDir: options.dataDir, shape: options.shape });
   config.echo = !options.quiet;
+  config.faultInjection = options.faults ?? false;
   // Before anything touches the data folder: a runner that died (SIGKILL, OOM, closed terminal)
   // left its processes running on it; a live one owns it.
   const previous = await recoverPreviousRun(config.dataDir, (line) => console.log(line));
@@ -71,6 +72,12 @@ export async function start(options: StartOptions): Promise<number> {
     return 1;
   }
   console.log(`\nmsa-board (${config.shape}) is up in ${((performance.now() - started) / 1000).toFixed(1)}s\n`);
+  if (config.faultInjection) {
+    console.log(
+      `⚠ fault injection is ON (--faults): PUT ${stack.status().faultControl?.join(", ")} ` +
+        `{"kind":"latency"|"cpu","ms":N} or {"kind":"off"}, with the control token of ${join(config.runDir, "stack.json")}\n`,
+    );
+  }
   await printStatus(stack);
   const ca = join(config.tlsDir, "ca.crt");
   console.log(`

@@ -1,6 +1,8 @@
+import process from "node:process";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createTokenVerifier } from "@msa-board/service-kit/auth";
+import { FaultInjector } from "@msa-board/service-kit/faults";
 import { createLogger } from "@msa-board/service-kit/logger";
 import { createTestTokens, type TokenClaims } from "@msa-board/service-kit/test-support/tokens";
 import { startTracing } from "@msa-board/service-kit/tracing";
@@ -25,6 +27,8 @@ export type HarnessOptions = {
   tracing?: boolean;
   /** Another Redis client than the test Redis (e.g. one pointing nowhere). */
   redis?: NoticesRedis;
+  /** As with NOTICES_FAULTS=enabled: fault injection wired, its control token `faultToken`. */
+  faults?: boolean;
 };
 
 export type RequestOptions = {
@@ -50,6 +54,15 @@ export async function startHarness(options: HarnessOptions = {}) {
   const logs: LogRecord[] = [];
   const logger = createLogger({ service: "notices", level: "debug", write: (line) => logs.push(JSON.parse(line)) });
   const repository = redisNoticesRepository({ redis, tracer: tracing.tracer, keyPrefix });
+  // The process's CPU time, as main.ts hands it in.
+  const cpuTimeMs = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  const faultToken = `fault-token-${crypto.randomUUID()}`;
+  const faults = options.faults
+    ? new FaultInjector({ module: "notices", controlToken: faultToken, logger, cpuTimeMs })
+    : undefined;
   const deps: AppDeps = {
     notices: options.wrapRepository ? options.wrapRepository(repository) : repository,
     verifyToken: createTokenVerifier({
@@ -61,6 +74,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     newId: () => crypto.randomUUID(),
     logger,
     tracer: tracing.tracer,
+    ...(faults ? { faults } : {}),
   };
   const app: OpenAPIHono = createApp(deps);
 
@@ -90,6 +104,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     exporter,
     logs,
     request,
+    faults,
+    faultToken,
     adminToken: (claims: Partial<TokenClaims> = {}) =>
       tokens.sign({ sub: crypto.randomUUID(), role: "admin", name: "Test Admin", ...claims }),
     userToken: (claims: Partial<TokenClaims> = {}) =>
