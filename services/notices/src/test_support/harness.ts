@@ -29,6 +29,8 @@ export type HarnessOptions = {
   redis?: NoticesRedis;
   /** As with NOTICES_FAULTS=enabled: fault injection wired, its control token `faultToken`. */
   faults?: boolean;
+  /** The clock a `cpu` assault burns: the process's CPU time (as main.ts) unless given. */
+  cpuClock?: () => number;
 };
 
 export type RequestOptions = {
@@ -61,7 +63,12 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   const faultToken = `fault-token-${crypto.randomUUID()}`;
   const faults = options.faults
-    ? new FaultInjector({ module: "notices", controlToken: faultToken, logger, cpuTimeMs })
+    ? new FaultInjector({
+      module: "notices",
+      controlToken: faultToken,
+      logger,
+      cpuTimeMs: options.cpuClock ?? cpuTimeMs,
+    })
     : undefined;
   const deps: AppDeps = {
     notices: options.wrapRepository ? options.wrapRepository(repository) : repository,
