@@ -8,6 +8,7 @@ import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { CONNECTIONS, loadAverage, withStack } from "./harness.ts";
 import { wrkSaturate } from "./load/wrk.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
+import { writeSection } from "./results-sections.ts";
 import { seedPostings } from "./seed.ts";
 
 /** Envoy's bootstrap as JSON, one listener's HTTP connection manager reachable for edits. */
@@ -95,7 +96,11 @@ async function measureVariant(stack: Stack, wrk: string, base: EnvoyConfig, stri
 export async function runGatewayAblation(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { rounds: { type: "string", default: "3" }, seconds: { type: "string", default: "8" } },
+    options: {
+      rounds: { type: "string", default: "3" },
+      seconds: { type: "string", default: "8" },
+      out: { type: "string", default: join(import.meta.dir, "..", "RESULTS.md") },
+    },
   });
   const rounds = Number(values.rounds);
   const seconds = Number(values.seconds);
@@ -134,5 +139,7 @@ export async function runGatewayAblation(argv: string[]): Promise<number> {
     );
   }
   console.log(`\n${lines.join("\n")}`);
+  writeSection(values.out as string, "gateway-ablation", lines.join("\n"));
+  console.log(`\nwritten to ${values.out}`);
   return 0;
 }

@@ -5,8 +5,6 @@ import type { Stack } from "@msa-board/stack";
 import { scaleService } from "@msa-board/stack/rollouts";
 import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
-import { beforeAfterSectionOf } from "./before-after/report.ts";
-import { comparisonOf } from "./compare/report.ts";
 import type { CpuCase } from "./cpu-table.ts";
 import { type EventsResult, measureEvents } from "./events.ts";
 import { type GeneratorCost, measureGeneratorCost, renderGeneratorCost } from "./generator-cost.ts";
@@ -17,6 +15,7 @@ import type { RequestSpec } from "./load-generator.ts";
 import { type MemorySample, sampleMemoryAtRest } from "./memory-table.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 import { type Row, renderEvents, renderResults, renderTable } from "./render.ts";
+import { sectionsOf } from "./results-sections.ts";
 import { seedPostings } from "./seed.ts";
 
 if (process.argv[2] === "cpu") {
@@ -212,8 +211,8 @@ async function main(): Promise<number> {
     `## The load generator's own cost\n\nGET /postings?limit=20 direct to postings, each generator a child process whose rusage is read when it exits (start-up included), same shape for each.\n\n${renderGeneratorCost(generators)}`,
   ].join("\n\n");
   console.log(`\n${body}`);
-  // The comparison and before/after sections are other commands': keep them.
-  const kept = [comparisonOf(args.out as string), beforeAfterSectionOf(args.out as string)].filter((s) => s !== "");
+  // The sections of the other commands (compare, before-after, gateway-ablation) are theirs: keep them.
+  const kept = sectionsOf(args.out as string);
   writeFileSync(args.out as string, `${renderResults(body, began)}${kept.map((s) => `\n${s}\n`).join("")}`);
   console.log(`\nwritten to ${args.out}`);
   return 0;

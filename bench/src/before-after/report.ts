@@ -1,9 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { CpuCase } from "../cpu-table.ts";
 import type { SideRun } from "./run.ts";
-
-export const SECTION_START = "<!-- before-after:start (npm run bench -- before-after rewrites this section) -->";
-export const SECTION_END = "<!-- before-after:end -->";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -31,7 +27,6 @@ export function renderBeforeAfter(runs: SideRun[], meta: { started: string; roun
   const names = processNames(runs);
   const pathNames = [...new Set(runs.flatMap((r) => r.paths.map((p) => p.label)))];
   const lines = [
-    SECTION_START,
     "## Before / after — the same measurements on two revisions",
     "",
     `Latest \`npm run bench -- before-after\` (started ${meta.started}): ${revisions}. ${meta.rounds} runs per side, ` +
@@ -91,22 +86,5 @@ export function renderBeforeAfter(runs: SideRun[], meta: { started: string; roun
         lines.push(`| ${label} | ${side} | ${cell(xs, digits)} |`);
       }
   }
-  lines.push(SECTION_END);
   return lines.join("\n");
-}
-
-/** The section as it stands in `file`, for a command that rewrites the rest of the file to keep. */
-export function beforeAfterSectionOf(file: string): string {
-  if (!existsSync(file)) return "";
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  return start < 0 || end < start ? "" : text.slice(start, end + SECTION_END.length);
-}
-
-/** Replaces the section in `file` (or appends it), leaving everything else as it was. */
-export function writeSection(file: string, section: string): void {
-  const text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
-  const old = beforeAfterSectionOf(file);
-  writeFileSync(file, old ? text.replace(old, section) : `${text.trimEnd()}\n\n${section}\n`);
 }

@@ -7,8 +7,9 @@ import type { CpuCase } from "../cpu-table.ts";
 import { type EventsResult, measureEvents } from "../events.ts";
 import { cpuCase } from "../harness.ts";
 import { type MemorySample, sampleMemoryAtRest } from "../memory-table.ts";
+import { writeSection } from "../results-sections.ts";
 import { seedPostings } from "../seed.ts";
-import { renderBeforeAfter, totalMs, writeSection } from "./report.ts";
+import { renderBeforeAfter, totalMs } from "./report.ts";
 import { prepareSide, type Side, type SideStack } from "./side.ts";
 
 /** Everything one run of one side measured; kept raw in results/before-after.json. */
@@ -109,7 +110,7 @@ export async function runBeforeAfter(argv: string[]): Promise<number> {
   writeFileSync(values.raw as string, `${JSON.stringify({ started, options: { rounds, seconds }, runs }, null, 2)}\n`);
   const section = renderBeforeAfter(runs, { started, rounds, seconds });
   console.log(`\n${section}`);
-  writeSection(values.out as string, section);
+  writeSection(values.out as string, "before-after", section);
   console.log(`\nwritten to ${values.out} (raw runs: ${values.raw})`);
   return 0;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename } from "node:path";
+import { sectionEnd, sectionStart } from "../results-sections.ts";
 import { BOARD_MIX } from "./board-mix.ts";
 import type { DeployRun } from "./deploys.ts";
 import type { IsolationRun } from "./isolation.ts";
@@ -19,8 +20,8 @@ import {
 } from "./summary.ts";
 import { renderVerdict } from "./verdict.ts";
 
-export const SECTION_START = "<!-- compare:start (npm run bench -- compare rewrites this section) -->";
-export const SECTION_END = "<!-- compare:end -->";
+export const SECTION_START = sectionStart("compare");
+export const SECTION_END = sectionEnd("compare");
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
@@ -131,13 +132,6 @@ export function withoutComparison(text: string): string {
 }
 
 /** The comparison section of an existing RESULTS.md, for `npm run bench` to keep when it rewrites its own part. */
-export function comparisonOf(file: string): string {
-  if (!existsSync(file)) return "";
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  return start < 0 || end < start ? "" : text.slice(start, end + SECTION_END.length);
-}
 
 /** Success rate and p99 of each route, before and during each fault, per shape. */
 function renderIsolation(runs: IsolationRun[]): string[] {
