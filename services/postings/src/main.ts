@@ -43,6 +43,7 @@ const consumer = new EventConsumer({
   tracer: tracing.tracer,
   blockMs: config.CONSUMER_BLOCK_MS,
   batchSize: config.CONSUMER_BATCH_SIZE,
+  maxEventsPerTransaction: config.CONSUMER_EVENTS_PER_TRANSACTION,
   claimIntervalMs: config.CONSUMER_CLAIM_INTERVAL_MS,
   claimMinIdleMs: config.CONSUMER_CLAIM_MIN_IDLE_MS,
   maxDeliveries: config.CONSUMER_MAX_DELIVERIES,

@@ -1,12 +1,14 @@
-import { describeIssues, type Envelope, errorMessage, parseEnvelope, type StreamEntry, withDeadline } from "@msa-board/service-kit/events";
+import { describeIssues, type Envelope, errorMessage, parseEnvelope, type StreamEntry } from "@msa-board/service-kit/events";
 import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
-import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
-import type { EventHandlers } from "./event-handlers.ts";
+import type { EventHandler, EventHandlers } from "./event-handlers.ts";
 import type { GroupNames, GroupReader } from "./group-reader.ts";
 import { isOutage } from "./outage.ts";
+import { type ItemOutcome, type ItemSteps, inOneTransaction } from "./savepoint-batch.ts";
 
 export type EntryOutcome = "applied" | "duplicate" | "dead-lettered" | "failed" | "gone";
 
@@ -22,113 +24,210 @@ export type EntryHandlerOptions = {
   counters: ConsumerCounters;
   /** Deliveries (XPENDING's counter) after which a failing event goes to the dead-letter stream. */
   maxDeliveries: number;
-  /** Bound for one event's transaction: postgres.js has no client-side timeout of its own. */
+  /** Bound for one transaction: postgres.js has no client-side timeout of its own. */
   transactionTimeoutMs: number;
+  /** Events applied in one transaction at most. */
+  maxPerTransaction: number;
 };
 
+/** A valid event on its way through a batch, with its CONSUMER span (open until it is settled). */
+type Pending = {
+  entry: StreamEntry;
+  envelope: Envelope;
+  handler: EventHandler;
+  data: unknown;
+  deliveries: number;
+  parent: Context;
+  span?: Span;
+};
+type Applied = { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
+
 /**
- * Applies one entry exactly once: the handler and the event's dedupe record commit in one PostgreSQL
- * transaction, and the entry is XACKed only after that commit. Poison entries go to the dead-letter
- * stream. Each handled event is a CONSUMER span in the trace of the request that caused it.
+ * Applies a batch of entries, each exactly once: the events go through one PostgreSQL transaction,
+ * each in a SAVEPOINT with its dedupe record (savepoint-batch.ts), and the entries are XACKed
+ * together only after the commit. One event failing is rolled back alone; poison entries go to
+ * the dead-letter stream. Each event is a CONSUMER span in the trace of the request that caused it.
  */
 export class EntryHandler {
-  constructor(private readonly o: EntryHandlerOptions) {}
+  private readonly steps: ItemSteps<Pending, Applied>;
 
-  /** Throws only when a store is unavailable (the loop then backs off and the entry is redone). */
-  async handle(entry: StreamEntry, deliveries: number): Promise<EntryOutcome> {
-    if (entry.message === null) {
-      // Deleted from the stream while pending: nothing left to do but forget it.
-      await this.o.reader.ack(entry.id);
-      return "gone";
-    }
-    const raw = entry.message.envelope;
-    const parsed = parseEnvelope(raw);
-    const type = parsed.ok ? parsed.envelope.type : "unknown";
-    const parent = contextFromTraceparent(parsed.ok ? parsed.envelope.traceparent : parsed.traceparent);
-    const attributes: Attributes = {
-      "messaging.system": "redis",
-      "messaging.operation.type": "process",
-      "messaging.operation.name": "process",
-      "messaging.destination.name": this.o.names.stream,
-      "messaging.consumer.group.name": this.o.names.group,
-      "messaging.message.id": parsed.ok ? parsed.envelope.id : entry.id,
-      "messaging.redis.entry_id": entry.id,
-      "messaging.redis.delivery_count": deliveries,
-      "event.type": type,
+  constructor(private readonly o: EntryHandlerOptions) {
+    // Each event's statements run in its CONSUMER span, started when its turn in the transaction comes.
+    this.steps = {
+      first: (p) => sql`insert into ${processedEvents} (event_id, type, processed_at)
+        values (${p.envelope.id}, ${p.envelope.type}, clock_timestamp()) on conflict do nothing returning event_id`,
+      rest: async (tx, p, recorded) => {
+        if (recorded.length === 0) return { duplicate: true };
+        const event = { id: p.envelope.id, type: p.envelope.type, occurredAt: new Date(p.envelope.occurredAt), data: p.data };
+        return { duplicate: false, summary: await p.handler.handle(tx, event) };
+      },
+      within: (p, fn) => {
+        p.span ??= this.spanOf(p);
+        return context.with(trace.setSpan(p.parent, p.span), fn);
+      },
     };
-    return this.o.tracer.startActiveSpan(`events process ${type}`, { kind: SpanKind.CONSUMER, attributes }, parent, async (span) => {
+  }
+
+  /** One entry on its own (tests that drive the consumer step by step). */
+  async handle(entry: StreamEntry, deliveries: number): Promise<EntryOutcome> {
+    const [outcome] = await this.handleBatch([entry], new Map([[entry.id, deliveries]]), () => false);
+    return outcome ?? "failed";
+  }
+
+  /**
+   * Handles `entries` (in stream order); outcomes in that order, for the entries it got to before a
+   * stop. Throws only when a store is unavailable: then nothing of the transaction in hand is
+   * acknowledged, and its entries are redone (finding the dedupe records of anything committed).
+   */
+  async handleBatch(entries: StreamEntry[], deliveries: Map<string, number>, stopped: () => boolean): Promise<EntryOutcome[]> {
+    const outcomes = new Map<string, EntryOutcome>();
+    const gone: string[] = [];
+    const valid: Pending[] = [];
+    for (const entry of entries) {
+      const checked = this.check(entry, deliveries.get(entry.id) ?? 1);
+      if (checked === "gone") gone.push(entry.id);
+      else if ("poison" in checked)
+        outcomes.set(entry.id, await this.deadLetterPoison(entry, checked.poison, checked.parent, checked.attributes));
+      else valid.push(checked);
+    }
+    // Deleted from the stream while pending: nothing left to do but forget them.
+    await this.o.reader.ack(gone);
+    for (const id of gone) outcomes.set(id, "gone");
+
+    // Grouped by aggregate (stream order within each), so concurrent batches lock rows in one order.
+    let queue = valid
+      .map((p, i) => ({ p, i, key: p.handler.aggregateOf?.(p.data) ?? "" }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
+      .map((s) => s.p);
+    let maxItems = this.o.maxPerTransaction;
+    while (queue.length > 0 && !stopped()) {
+      let results: ItemOutcome<Applied>[];
       try {
-        if (!parsed.ok) return await this.deadLetter(entry, raw ?? "", parsed.error, span);
-        const outcome = await this.apply(entry, parsed.envelope, deliveries, span);
-        span.setAttribute("event.outcome", outcome);
-        return outcome;
+        const budgetMs = this.o.transactionTimeoutMs / 4;
+        results = await inOneTransaction(queue, this.steps, {
+          db: this.o.db,
+          timeoutMs: this.o.transactionTimeoutMs,
+          budgetMs,
+          maxItems,
+          stopped,
+          isOutage,
+        });
       } catch (err) {
-        markFailed(span, err);
-        throw err;
-      } finally {
-        span.end();
+        if (isOutage(err)) {
+          for (const p of queue) endSpan(p, err);
+          throw err;
+        }
+        if (maxItems > 1) {
+          // Failed as a whole, not at one event's statements: redo one event per transaction to find which.
+          for (const p of queue) endSpan(p, err);
+          maxItems = 1;
+          continue;
+        }
+        results = [{ ok: false, error: err }];
       }
+      const done = queue.slice(0, results.length);
+      queue = queue.slice(results.length);
+      for (const [id, outcome] of await this.settle(done, results)) outcomes.set(id, outcome);
+    }
+    return entries.flatMap((e) => {
+      const outcome = outcomes.get(e.id);
+      return outcome ? [outcome] : [];
     });
   }
 
-  private async apply(entry: StreamEntry, envelope: Envelope, deliveries: number, span: Span): Promise<EntryOutcome> {
-    const raw = entry.message?.envelope ?? "";
-    const handler = this.o.handlers[envelope.type];
-    if (!handler) return this.deadLetter(entry, raw, `unknown event type ${JSON.stringify(envelope.type)}`, span);
-    const data = handler.data.safeParse(envelope.data);
-    if (!data.success) return this.deadLetter(entry, raw, `invalid data for ${envelope.type}: ${describeIssues(data.error)}`, span);
-
-    let result: { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
-    try {
-      const transaction = this.o.db.transaction(async (tx) => {
-        const recorded = await tx
-          .insert(processedEvents)
-          .values({ eventId: envelope.id, type: envelope.type })
-          .onConflictDoNothing()
-          .returning({ eventId: processedEvents.eventId });
-        if (recorded.length === 0) return { duplicate: true as const };
-        const summary = await handler.handle(tx, {
-          id: envelope.id,
-          type: envelope.type,
-          occurredAt: new Date(envelope.occurredAt),
-          data: data.data,
-        });
-        return { duplicate: false as const, summary };
-      });
-      // Past the bound the transaction may still commit: the entry stays unacknowledged, and its
-      // redelivery finds the dedupe record — applied once either way.
-      result = await withDeadline(transaction, this.o.transactionTimeoutMs, "the postings database");
-    } catch (err) {
-      if (isOutage(err)) throw err;
-      return this.handlerFailed(entry, envelope, deliveries, span, err);
+  /** After the commit: one XACK for what took effect (or had already), then outcomes, logs and spans. */
+  private async settle(done: Pending[], results: ItemOutcome<Applied>[]): Promise<Map<string, EntryOutcome>> {
+    const outcomes = new Map<string, EntryOutcome>();
+    for (const p of done) p.span ??= this.spanOf(p);
+    const acked = done.filter((_, i) => results[i]?.ok);
+    const last = acked.at(-1);
+    if (last?.span) {
+      // One command for the whole batch; its span sits under the last event's (the only one when idle).
+      const ack = () => this.o.reader.ack(acked.map((p) => p.entry.id));
+      const attributes = { "messaging.batch.message_count": acked.length };
+      try {
+        await context.with(trace.setSpan(last.parent, last.span), () => withRedisSpan(this.o.tracer, "XACK", ack, attributes));
+      } catch (err) {
+        for (const p of done) endSpan(p, err);
+        throw err;
+      }
     }
+    for (const [i, p] of done.entries()) {
+      const result = results[i] as ItemOutcome<Applied>;
+      const span = p.span as Span;
+      const outcome = await context.with(trace.setSpan(p.parent, span), () =>
+        result.ok ? this.applied(p, result.value) : this.handlerFailed(p, span, result.error),
+      );
+      outcomes.set(p.entry.id, outcome);
+      span.setAttribute("event.outcome", outcome);
+      span.end();
+    }
+    return outcomes;
+  }
 
-    await withRedisSpan(this.o.tracer, "XACK", () => this.o.reader.ack(entry.id));
+  private applied(p: Pending, result: Applied): EntryOutcome {
+    const fields = { entryId: p.entry.id, eventId: p.envelope.id, type: p.envelope.type };
     if (result.duplicate) {
       this.o.counters.duplicates += 1;
-      this.o.logger.info("duplicate event skipped", { entryId: entry.id, eventId: envelope.id, type: envelope.type });
+      this.o.logger.info("duplicate event skipped", fields);
       return "duplicate";
     }
     this.o.counters.applied += 1;
-    this.o.logger.info("event applied", { entryId: entry.id, eventId: envelope.id, type: envelope.type, ...result.summary });
+    this.o.logger.info("event applied", { ...fields, ...result.summary });
     return "applied";
   }
 
-  private async handlerFailed(entry: StreamEntry, envelope: Envelope, deliveries: number, span: Span, err: unknown): Promise<EntryOutcome> {
+  private async handlerFailed(p: Pending, span: Span, err: unknown): Promise<EntryOutcome> {
     this.o.counters.handlerFailures += 1;
     markFailed(span, err);
-    if (deliveries >= this.o.maxDeliveries) {
-      return this.deadLetter(entry, entry.message?.envelope ?? "", `handler failed on delivery ${deliveries}: ${errorMessage(err)}`, span);
+    if (p.deliveries >= this.o.maxDeliveries) {
+      const raw = p.entry.message?.envelope ?? "";
+      return this.deadLetter(p.entry, raw, `handler failed on delivery ${p.deliveries}: ${errorMessage(err)}`, span);
     }
     this.o.logger.warn("event handler failed; the entry stays pending and is retried", {
-      entryId: entry.id,
-      eventId: envelope.id,
-      type: envelope.type,
-      deliveries,
+      entryId: p.entry.id,
+      eventId: p.envelope.id,
+      type: p.envelope.type,
+      deliveries: p.deliveries,
       maxDeliveries: this.o.maxDeliveries,
       err: errorMessage(err),
     });
     return "failed";
+  }
+
+  /** Parses and validates an entry: an event ready to apply, poison (with why), or gone. */
+  private check(entry: StreamEntry, deliveries: number): Pending | { poison: string; parent: Context; attributes: Attributes } | "gone" {
+    if (entry.message === null) return "gone";
+    const parsed = parseEnvelope(entry.message.envelope);
+    const parent = contextFromTraceparent(parsed.ok ? parsed.envelope.traceparent : parsed.traceparent);
+    if (!parsed.ok) return { poison: parsed.error, parent, attributes: attributesOf(this.o.names, entry, deliveries, "unknown", entry.id) };
+    const { envelope } = parsed;
+    const attributes = attributesOf(this.o.names, entry, deliveries, envelope.type, envelope.id);
+    const handler = this.o.handlers[envelope.type];
+    if (!handler) return { poison: `unknown event type ${JSON.stringify(envelope.type)}`, parent, attributes };
+    const data = handler.data.safeParse(envelope.data);
+    if (!data.success) return { poison: `invalid data for ${envelope.type}: ${describeIssues(data.error)}`, parent, attributes };
+    return { entry, envelope, handler, data: data.data, deliveries, parent };
+  }
+
+  private spanOf(p: Pending): Span {
+    return this.startSpan(p.parent, attributesOf(this.o.names, p.entry, p.deliveries, p.envelope.type, p.envelope.id));
+  }
+
+  private startSpan(parent: Context, attributes: Attributes): Span {
+    return this.o.tracer.startSpan(`events process ${attributes["event.type"]}`, { kind: SpanKind.CONSUMER, attributes }, parent);
+  }
+
+  private async deadLetterPoison(entry: StreamEntry, error: string, parent: Context, attributes: Attributes): Promise<EntryOutcome> {
+    const span = this.startSpan(parent, attributes);
+    try {
+      return await context.with(trace.setSpan(parent, span), () => this.deadLetter(entry, entry.message?.envelope ?? "", error, span));
+    } catch (err) {
+      markFailed(span, err);
+      throw err;
+    } finally {
+      span.end();
+    }
   }
 
   private async deadLetter(entry: StreamEntry, envelope: string, error: string, span: Span): Promise<EntryOutcome> {
@@ -145,6 +244,27 @@ export class EntryHandler {
     });
     return "dead-lettered";
   }
+}
+
+function attributesOf(names: GroupNames, entry: StreamEntry, deliveries: number, type: string, messageId: string): Attributes {
+  return {
+    "messaging.system": "redis",
+    "messaging.operation.type": "process",
+    "messaging.operation.name": "process",
+    "messaging.destination.name": names.stream,
+    "messaging.consumer.group.name": names.group,
+    "messaging.message.id": messageId,
+    "messaging.redis.entry_id": entry.id,
+    "messaging.redis.delivery_count": deliveries,
+    "event.type": type,
+  };
+}
+
+function endSpan(p: Pending, err: unknown): void {
+  if (!p.span) return;
+  markFailed(p.span, err);
+  p.span.end();
+  p.span = undefined;
 }
 
 function markFailed(span: Span, err: unknown): void {

@@ -40,7 +40,10 @@ export type EventConsumerOptions = {
   heartbeat?: Heartbeat;
   /** How long one XREADGROUP waits for new entries. */
   blockMs?: number;
+  /** Entries per read (XREADGROUP / XAUTOCLAIM COUNT). */
   batchSize?: number;
+  /** Events applied in one PostgreSQL transaction at most (each in a savepoint of its own). */
+  maxEventsPerTransaction?: number;
   /** How often entries pending too long (any consumer's) are claimed and redone. */
   claimIntervalMs?: number;
   /** How long an entry must have been pending before it is claimed: longer than handling one ever takes. */
@@ -57,6 +60,10 @@ export type EventConsumerOptions = {
   databaseTimeoutMs?: number;
 };
 
+export const DEFAULT_BATCH_SIZE = 256;
+/** Within PostgreSQL's per-backend cache of 64 subtransaction ids (savepoint-batch.ts). */
+export const DEFAULT_EVENTS_PER_TRANSACTION = 64;
+
 export type ConsumerStatus = ConsumerCounters & {
   state: LoopState;
   consumer: string;
@@ -67,7 +74,7 @@ export type ConsumerStatus = ConsumerCounters & {
 
 /**
  * Consumes the events stream as one member of a consumer group, at least once, applying each event
- * exactly once (entry-handler.ts). After any failure it first redoes the group check and its own
+ * exactly once (entry-handler.ts), a batch of entries per read and per transaction. After any failure it first redoes the group check and its own
  * pending entries; every `claimIntervalMs` it claims entries pending too long (a crashed or stuck
  * member's). Every call is bounded in time, so each step ends and reports progress to liveness.
  */
@@ -108,7 +115,7 @@ export class EventConsumer {
     this.blocking = options.blockingRedis;
     this.blockingSilenceMs = blockMs + (options.readGraceMs ?? 5_000);
     const names = { stream: options.stream, group: options.group, consumer: options.consumer, deadLetterStream: options.deadLetterStream };
-    this.reader = new GroupReader(options.redis, () => this.blocking, names, options.batchSize ?? 16);
+    this.reader = new GroupReader(options.redis, () => this.blocking, names, options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.entries = new EntryHandler({
       reader: this.reader,
       names,
@@ -119,6 +126,7 @@ export class EventConsumer {
       counters: this.counters,
       maxDeliveries: options.maxDeliveries ?? 5,
       transactionTimeoutMs: this.s.databaseTimeoutMs,
+      maxPerTransaction: options.maxEventsPerTransaction ?? DEFAULT_EVENTS_PER_TRANSACTION,
     });
     this.loop = new RetryLoop({
       name: "event consumer",
@@ -226,10 +234,7 @@ export class EventConsumer {
   }
 
   private async handleAll(entries: StreamEntry[], deliveries: Map<string, number>): Promise<void> {
-    for (const entry of entries) {
-      if (this.loop.stopped) return;
-      await this.entries.handle(entry, deliveries.get(entry.id) ?? 1);
-    }
+    await this.entries.handleBatch(entries, deliveries, () => this.loop.stopped);
   }
 
   private async pruneIfDue(): Promise<void> {

@@ -7,6 +7,11 @@ export type HandledEvent<T> = { id: string; type: string; occurredAt: Date; data
 
 export type EventHandler<T = unknown> = {
   data: z.ZodType<T>;
+  /**
+   * The aggregate an event changes (the rows its handler locks). A batch applies events grouped by
+   * it, in stream order within each group, so concurrent batches take row locks in one order.
+   */
+  aggregateOf?(data: T): string;
   /** Runs inside the consumer's transaction, with the dedupe record; throwing rolls both back. */
   handle(tx: Transaction, event: HandledEvent<T>): Promise<Record<string, unknown>>;
 };
@@ -24,17 +29,21 @@ const userId = z.string().min(1).max(200);
  */
 export const userUpdatedHandler = handler({
   data: z.object({ userId, name: z.string().min(1).max(500) }),
+  aggregateOf: (data) => data.userId,
   async handle(tx, event) {
-    const authors = new AuthorsRepository(tx);
-    const before = await authors.find(event.data.userId);
-    const after = await authors.recordName(event.data.userId, { name: event.data.name, asOf: event.occurredAt, eventId: event.id });
+    const after = await new AuthorsRepository(tx).recordName(event.data.userId, {
+      name: event.data.name,
+      asOf: event.occurredAt,
+      eventId: event.id,
+    });
     const applied = after.nameEventId === event.id;
-    return { applied, stale: !applied && after.deletedAt === null, renamed: applied && before?.name !== after.name };
+    return { applied, stale: !applied && after.deletedAt === null, renamed: applied && after.previousName !== after.name };
   },
 });
 
 export const userDeletedHandler = handler({
   data: z.object({ userId }),
+  aggregateOf: (data) => data.userId,
   async handle(tx, event) {
     const postingsDeleted = await new AuthorsRepository(tx).markDeleted(event.data.userId, event.occurredAt);
     return { postingsDeleted };

@@ -89,8 +89,10 @@ export class GroupReader {
     return new Map(pending.map((p) => [String(p.id), Number(p.deliveriesCounter)]));
   }
 
-  async ack(entryId: string): Promise<void> {
-    await this.redis.xAck(this.names.stream, this.names.group, entryId);
+  /** One XACK for any number of entries (a batch is acknowledged at once, after its commit). */
+  async ack(entryIds: string | string[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    await this.redis.xAck(this.names.stream, this.names.group, entryIds);
   }
 
   /** Moves a poison entry to the dead-letter stream and acknowledges it, atomically (MULTI). */

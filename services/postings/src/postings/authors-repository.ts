@@ -7,6 +7,9 @@ export type NameSource = { name: string; asOf: Date; eventId?: string };
 
 export type AuthorState = { name: string | null; nameAsOf: Date; nameEventId: string | null; deletedAt: Date | null };
 
+/** The author as it stands after `recordName`, and the name it had before (null: new to us). */
+export type RecordedName = AuthorState & { previousName: string | null };
+
 /**
  * Authors as postings knows them. Invariant: every posting's `author_name` equals its author's
  * `authors.name`, at every commit — the methods change both in the caller's transaction. Each method
@@ -18,9 +21,10 @@ export class AuthorsRepository {
 
   /**
    * Adopts `source.name` if it is newer than what is known (a later `asOf`; for two events of the same
-   * millisecond, the later event id) and the account is not deleted. Returns the author as it stands.
+   * millisecond, the later event id) and the account is not deleted. Returns the author as it stands,
+   * with the name it had before (so callers need no read of their own).
    */
-  async recordName(authorId: string, source: NameSource): Promise<AuthorState> {
+  async recordName(authorId: string, source: NameSource): Promise<RecordedName> {
     const inserted = await this.db
       .insert(authors)
       .values({ id: authorId, name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null })
@@ -29,16 +33,16 @@ export class AuthorsRepository {
     if (inserted.length > 0) {
       // New to us. Postings may still carry another name (seeded, or restored from a backup).
       await this.copyNameToPostings(authorId, source.name);
-      return { name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null, deletedAt: null };
+      return { name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null, deletedAt: null, previousName: null };
     }
     const current = await this.lock(authorId);
-    if (current.deletedAt !== null || !isNewer(source, current)) return current;
+    if (current.deletedAt !== null || !isNewer(source, current)) return { ...current, previousName: current.name };
     await this.db
       .update(authors)
       .set({ name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null })
       .where(eq(authors.id, authorId));
     if (source.name !== current.name) await this.copyNameToPostings(authorId, source.name);
-    return { name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null, deletedAt: null };
+    return { name: source.name, nameAsOf: source.asOf, nameEventId: source.eventId ?? null, deletedAt: null, previousName: current.name };
   }
 
   /** Deletes the author's postings and leaves a nameless tombstone. Returns how many postings went. */
