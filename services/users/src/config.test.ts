@@ -25,7 +25,7 @@ describe("loadConfig", () => {
       LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: 10_000,
       OUTBOX_STREAM: "events",
-      OUTBOX_BATCH_SIZE: 100,
+      OUTBOX_BATCH_SIZE: 500,
       OUTBOX_POLL_INTERVAL_MS: 1_000,
       OUTBOX_RETENTION_HOURS: 24,
     });

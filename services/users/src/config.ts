@@ -47,7 +47,7 @@ export const configSchema = z.object({
   LOG_LEVEL: logLevelSchema,
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   OUTBOX_STREAM: z.string().min(1).default("events"),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
   OUTBOX_POLL_INTERVAL_MS: positiveInt(1_000),
   OUTBOX_BACKOFF_INITIAL_MS: positiveInt(100),
   OUTBOX_BACKOFF_MAX_MS: positiveInt(5_000),

@@ -7,6 +7,7 @@ import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
 import type { EventHandler, EventHandlers } from "./event-handlers.ts";
 import type { GroupNames, GroupReader } from "./group-reader.ts";
+import { allInOneTransaction, BatchRolledBack } from "./grouped-batch.ts";
 import { isOutage } from "./outage.ts";
 import { type ItemOutcome, type ItemSteps, inOneTransaction } from "./savepoint-batch.ts";
 
@@ -26,7 +27,7 @@ export type EntryHandlerOptions = {
   maxDeliveries: number;
   /** Bound for one transaction: postgres.js has no client-side timeout of its own. */
   transactionTimeoutMs: number;
-  /** Events applied in one transaction at most. */
+  /** Events applied in one transaction at most when each needs a savepoint (after a failure in the batch). */
   maxPerTransaction: number;
 };
 
@@ -37,6 +38,8 @@ type Pending = {
   handler: EventHandler;
   data: unknown;
   deliveries: number;
+  /** The aggregate it changes (EventHandler.aggregateOf). */
+  key: string;
   parent: Context;
   span?: Span;
 };
@@ -96,34 +99,18 @@ export class EntryHandler {
 
     // Grouped by aggregate (stream order within each), so concurrent batches lock rows in one order.
     let queue = valid
-      .map((p, i) => ({ p, i, key: p.handler.aggregateOf?.(p.data) ?? "" }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : a.i - b.i))
       .map((s) => s.p);
     let maxItems = this.o.maxPerTransaction;
+    // All at once first; if anything in it fails, the batch goes on one savepoint per event.
+    let together = queue.length > 1 && !stopped();
     while (queue.length > 0 && !stopped()) {
-      let results: ItemOutcome<Applied>[];
-      try {
-        const budgetMs = this.o.transactionTimeoutMs / 4;
-        results = await inOneTransaction(queue, this.steps, {
-          db: this.o.db,
-          timeoutMs: this.o.transactionTimeoutMs,
-          budgetMs,
-          maxItems,
-          stopped,
-          isOutage,
-        });
-      } catch (err) {
-        if (isOutage(err)) {
-          for (const p of queue) endSpan(p, err);
-          throw err;
-        }
-        if (maxItems > 1) {
-          // Failed as a whole, not at one event's statements: redo one event per transaction to find which.
-          for (const p of queue) endSpan(p, err);
-          maxItems = 1;
-          continue;
-        }
-        results = [{ ok: false, error: err }];
+      const results = (together ? await this.allOrNothing(queue) : undefined) ?? (await this.oneByOne(queue, maxItems, stopped));
+      together = false;
+      if (results === "redo one per transaction") {
+        maxItems = 1;
+        continue;
       }
       const done = queue.slice(0, results.length);
       queue = queue.slice(results.length);
@@ -133,6 +120,49 @@ export class EntryHandler {
       const outcome = outcomes.get(e.id);
       return outcome ? [outcome] : [];
     });
+  }
+
+  /** The fast path: the whole queue in one transaction, aggregates side by side; undefined if any event failed. */
+  private async allOrNothing(queue: Pending[]): Promise<ItemOutcome<Applied>[] | undefined> {
+    try {
+      const values = await allInOneTransaction(queue, this.steps, {
+        db: this.o.db,
+        timeoutMs: this.o.transactionTimeoutMs,
+        groupOf: (p) => p.key,
+        isOutage,
+      });
+      return values.map((value) => ({ ok: true, value }));
+    } catch (err) {
+      if (err instanceof BatchRolledBack) return undefined;
+      for (const p of queue) endSpan(p, err);
+      throw err;
+    }
+  }
+
+  /** Each event in a savepoint of its own (a prefix of the queue): the one that fails is rolled back alone. */
+  private async oneByOne(
+    queue: Pending[],
+    maxItems: number,
+    stopped: () => boolean,
+  ): Promise<ItemOutcome<Applied>[] | "redo one per transaction"> {
+    try {
+      return await inOneTransaction(queue, this.steps, {
+        db: this.o.db,
+        timeoutMs: this.o.transactionTimeoutMs,
+        budgetMs: this.o.transactionTimeoutMs / 4,
+        maxItems,
+        stopped,
+        isOutage,
+      });
+    } catch (err) {
+      if (isOutage(err)) {
+        for (const p of queue) endSpan(p, err);
+        throw err;
+      }
+      // Failed as a whole, not at one event's statements: redo one event per transaction to find which.
+      if (maxItems > 1) return "redo one per transaction";
+      return [{ ok: false, error: err }];
+    }
   }
 
   /** After the commit: one XACK for what took effect (or had already), then outcomes, logs and spans. */
@@ -207,7 +237,7 @@ export class EntryHandler {
     if (!handler) return { poison: `unknown event type ${JSON.stringify(envelope.type)}`, parent, attributes };
     const data = handler.data.safeParse(envelope.data);
     if (!data.success) return { poison: `invalid data for ${envelope.type}: ${describeIssues(data.error)}`, parent, attributes };
-    return { entry, envelope, handler, data: data.data, deliveries, parent };
+    return { entry, envelope, handler, data: data.data, deliveries, key: handler.aggregateOf?.(data.data) ?? "", parent };
   }
 
   private spanOf(p: Pending): Span {

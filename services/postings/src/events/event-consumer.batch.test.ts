@@ -6,8 +6,9 @@ import { envelope, publish } from "../test-support/redis.ts";
 import { spanExporter } from "../test-support/tracing.ts";
 import { type EventHandlers, userEventHandlers, userUpdatedHandler } from "./event-handlers.ts";
 
-// A batch is applied in one transaction, each event in a savepoint of its own, and acknowledged
-// with one XACK after the commit: these tests hold it to "each event exactly once" at the edges.
+// A batch is applied in one transaction (aggregates side by side) and acknowledged with one XACK
+// after the commit; if any event fails, the batch is rolled back and redone with each event in a
+// savepoint of its own. These tests hold it to "each event's effect exactly once" at the edges.
 
 let f: ConsumerFixture;
 beforeAll(async () => {
@@ -55,7 +56,7 @@ async function processedCount(eventIds: string[]): Promise<number> {
 }
 
 describe("a batch in one transaction", () => {
-  test("one failing event in the middle is rolled back alone; the others apply once and are acknowledged together", async () => {
+  test("one failing event in the middle is rolled back alone; the others take effect once and are acknowledged together", async () => {
     const names = await f.freshGroup();
     const batch = await renames(names.stream, 5);
     const failing = batch[2] as (typeof batch)[number];
@@ -65,7 +66,8 @@ describe("a batch in one transaction", () => {
     expect(await c.readNew()).toBe(5);
     for (const [i, a] of batch.entries()) {
       expect(await f.authorNameOf(a.posting.id)).toBe(a === failing ? "Before 2" : `After ${i}`);
-      expect(calls.get(a.event.id)).toBe(1);
+      // Once in the all-or-nothing attempt (rolled back), once in its own savepoint.
+      expect(calls.get(a.event.id)).toBe(2);
     }
     // Its writes and its dedupe record went with its savepoint; the others' committed.
     expect(await processedCount(batch.map((a) => a.event.id))).toBe(4);
@@ -99,38 +101,52 @@ describe("a batch in one transaction", () => {
     expect(await f.authorNameOf(first.posting.id)).toBe("After 0");
     expect(await f.authorNameOf(middle.posting.id)).toBe("Before 0");
     expect(await f.authorNameOf(last.posting.id)).toBe("After 1");
-    expect([...calls.values()]).toEqual([1, 1, 1]);
+    expect([...calls.values()]).toEqual([2, 2, 2]);
     const dead = (await f.redis.xRange(names.deadLetterStream, "-", "+")) ?? [];
     expect(dead.map((d) => d.message.sourceId).sort()).toEqual([poisonId, middle.entryId].sort());
     expect(await f.pendingCount(names)).toBe(0);
     expect(c.status()).toMatchObject({ applied: 2, deadLettered: 2, handlerFailures: 1 });
   });
 
-  test("batch boundaries: reads of COUNT entries, transactions of at most N events, each event once", async () => {
+  test("batch boundaries: one transaction and one XACK per read of COUNT entries; after a failure, at most N per transaction", async () => {
     const names = await f.freshGroup();
     const batch = await renames(names.stream, 7);
-    // Two renames of the same author at the end: applied in stream order, across a transaction boundary.
+    // Two more renames of the first author, the newer one first: applied in stream order, so "Newest" stays.
     const author = batch[0] as (typeof batch)[number];
     const newest = envelope({ type: "user.updated", occurredAt: later(3_000), data: { userId: author.user.id, name: "Newest" } });
     const older = envelope({ type: "user.updated", occurredAt: later(2_000), data: { userId: author.user.id, name: "Older" } });
-    await f.redis.xAdd(names.stream, "*", { envelope: JSON.stringify(older) });
     await f.redis.xAdd(names.stream, "*", { envelope: JSON.stringify(newest) });
-    const { handlers, calls } = countingHandlers();
+    await f.redis.xAdd(names.stream, "*", { envelope: JSON.stringify(older) });
+    const failing = batch[3] as (typeof batch)[number];
+    const { handlers, calls } = countingHandlers(new Set([failing.user.id]));
     const c = f.consumer(names, { handlers, batchSize: 5, maxEventsPerTransaction: 2 });
 
+    // The first read holds the failing event: redone 2 + 2 + 1 in savepoints, 3 transactions, 3 XACKs.
     expect(await c.readNew()).toBe(5);
+    const firstRead = spanExporter.getFinishedSpans().filter((s) => s.name === "XACK");
+    expect(firstRead).toHaveLength(3);
+    expect(firstRead.reduce((sum, s) => sum + Number(s.attributes["messaging.batch.message_count"]), 0)).toBe(4);
+    spanExporter.reset();
+    // The second read applies as a whole: one transaction, one XACK for its 4 entries.
     expect(await c.readNew()).toBe(4);
+    expect(
+      spanExporter
+        .getFinishedSpans()
+        .filter((s) => s.name === "XACK")
+        .map((s) => s.attributes["messaging.batch.message_count"]),
+    ).toEqual([4]);
     expect(await c.readNew(1)).toBe(0);
+
     expect(await f.authorNameOf(author.posting.id)).toBe("Newest");
-    for (const [i, a] of batch.entries()) if (i > 0) expect(await f.authorNameOf(a.posting.id)).toBe(`After ${i}`);
-    expect([...calls.values()].every((n) => n === 1)).toBe(true);
-    expect(calls.size).toBe(9);
-    expect(await processedCount([...batch.map((a) => a.event.id), older.id, newest.id])).toBe(9);
-    expect(await f.pendingCount(names)).toBe(0);
-    // 5 = 2 + 2 + 1, then 4 = 2 + 2: one XACK per transaction, after its commit.
-    const acks = spanExporter.getFinishedSpans().filter((s) => s.name === "XACK");
-    expect(acks.map((s) => s.attributes["messaging.batch.message_count"])).toEqual([2, 2, 1, 2, 2]);
-    expect(c.status()).toMatchObject({ applied: 9, duplicates: 0 });
+    for (const [i, a] of batch.entries())
+      if (i > 0) expect(await f.authorNameOf(a.posting.id)).toBe(a === failing ? "Before 3" : `After ${i}`);
+    const applied = [...batch.filter((a) => a !== failing).map((a) => a.event.id), older.id, newest.id];
+    expect(await processedCount(applied)).toBe(8);
+    expect(c.status()).toMatchObject({ applied: 8, duplicates: 0, handlerFailures: 1 });
+    expect(await f.pendingCount(names)).toBe(1);
+    // Every event of the second read ran once; those of the first twice (the rolled-back attempt, then their savepoint).
+    expect([older.id, newest.id, ...batch.slice(5).map((a) => a.event.id)].map((id) => calls.get(id))).toEqual([1, 1, 1, 1]);
+    expect(batch.slice(0, 5).map((a) => calls.get(a.event.id))).toEqual([2, 2, 2, 2, 2]);
   });
 
   test("the connection cut between the commit and the XACK: the batch is redelivered and nothing applies twice", async () => {

@@ -77,7 +77,7 @@ export class OutboxRelay {
       redis: options.redis,
       stream: options.stream,
       logger: options.logger.child({ component: "outbox-relay" }),
-      batchSize: options.batchSize ?? 100,
+      batchSize: options.batchSize ?? 500,
       pollIntervalMs: options.pollIntervalMs ?? 1_000,
       databaseTimeoutMs: options.databaseTimeoutMs ?? 10_000,
       retentionMs: options.retentionMs ?? 24 * 3_600_000,
