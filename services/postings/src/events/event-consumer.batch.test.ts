@@ -121,11 +121,18 @@ describe("a batch in one transaction", () => {
     const { handlers, calls } = countingHandlers(new Set([failing.user.id]));
     const c = f.consumer(names, { handlers, batchSize: 5, maxEventsPerTransaction: 2 });
 
-    // The first read holds the failing event: redone 2 + 2 + 1 in savepoints, 3 transactions, 3 XACKs.
+    // The first read holds the failing event: redone 2 + 2 + 1 in savepoints (in order of user id),
+    // one XACK per transaction for what it applied; none for a transaction of the failing one alone.
     expect(await c.readNew()).toBe(5);
+    const order = batch
+      .slice(0, 5)
+      .map((a) => a.user.id)
+      .sort();
+    const alone = order.indexOf(failing.user.id) === 4;
     const firstRead = spanExporter.getFinishedSpans().filter((s) => s.name === "XACK");
-    expect(firstRead).toHaveLength(3);
-    expect(firstRead.reduce((sum, s) => sum + Number(s.attributes["messaging.batch.message_count"]), 0)).toBe(4);
+    expect(firstRead.map((s) => s.attributes["messaging.batch.message_count"])).toEqual(
+      alone ? [2, 2] : order.indexOf(failing.user.id) < 2 ? [1, 2, 1] : [2, 1, 1],
+    );
     spanExporter.reset();
     // The second read applies as a whole: one transaction, one XACK for its 4 entries.
     expect(await c.readNew()).toBe(4);
