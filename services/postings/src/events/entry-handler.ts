@@ -97,7 +97,9 @@ export class EntryHandler {
     await this.o.reader.ack(gone);
     for (const id of gone) outcomes.set(id, "gone");
 
-    // Grouped by aggregate (stream order within each), so concurrent batches lock rows in one order.
+    // Sorted by aggregate (stream order within each): on the savepoint path two members' batches take
+    // row locks in one order. Side by side, two all-at-once batches may deadlock; PostgreSQL fails one,
+    // and that one goes on with savepoints.
     let queue = valid
       .map((p, i) => ({ p, i }))
       .sort((a, b) => (a.p.key < b.p.key ? -1 : a.p.key > b.p.key ? 1 : a.i - b.i))
