@@ -1,11 +1,12 @@
-import { describeIssues, type Envelope, errorMessage, parseEnvelope, type StreamEntry } from "@msa-board/service-kit/events";
+import { errorMessage, type StreamEntry } from "@msa-board/service-kit/events";
 import type { Logger } from "@msa-board/service-kit/logger";
-import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
+import { withRedisSpan } from "@msa-board/service-kit/tracing";
 import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
-import type { EventHandler, EventHandlers } from "./event-handlers.ts";
+import { checkEntry, consumerAttributes, endSpan, markFailed, type Pending } from "./checked-entry.ts";
+import type { EventHandlers } from "./event-handlers.ts";
 import type { GroupNames, GroupReader } from "./group-reader.ts";
 import { allInOneTransaction, BatchRolledBack } from "./grouped-batch.ts";
 import { isOutage } from "./outage.ts";
@@ -31,18 +32,6 @@ export type EntryHandlerOptions = {
   maxPerTransaction: number;
 };
 
-/** A valid event on its way through a batch, with its CONSUMER span (open until it is settled). */
-type Pending = {
-  entry: StreamEntry;
-  envelope: Envelope;
-  handler: EventHandler;
-  data: unknown;
-  deliveries: number;
-  /** The aggregate it changes (EventHandler.aggregateOf). */
-  key: string;
-  parent: Context;
-  span?: Span;
-};
 type Applied = { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
 
 /**
@@ -87,7 +76,7 @@ export class EntryHandler {
     const gone: string[] = [];
     const valid: Pending[] = [];
     for (const entry of entries) {
-      const checked = this.check(entry, deliveries.get(entry.id) ?? 1);
+      const checked = checkEntry(entry, deliveries.get(entry.id) ?? 1, this.o.handlers, this.o.names);
       if (checked === "gone") gone.push(entry.id);
       else if ("poison" in checked)
         outcomes.set(entry.id, await this.deadLetterPoison(entry, checked.poison, checked.parent, checked.attributes));
@@ -227,23 +216,8 @@ export class EntryHandler {
     return "failed";
   }
 
-  /** Parses and validates an entry: an event ready to apply, poison (with why), or gone. */
-  private check(entry: StreamEntry, deliveries: number): Pending | { poison: string; parent: Context; attributes: Attributes } | "gone" {
-    if (entry.message === null) return "gone";
-    const parsed = parseEnvelope(entry.message.envelope);
-    const parent = contextFromTraceparent(parsed.ok ? parsed.envelope.traceparent : parsed.traceparent);
-    if (!parsed.ok) return { poison: parsed.error, parent, attributes: attributesOf(this.o.names, entry, deliveries, "unknown", entry.id) };
-    const { envelope } = parsed;
-    const attributes = attributesOf(this.o.names, entry, deliveries, envelope.type, envelope.id);
-    const handler = this.o.handlers[envelope.type];
-    if (!handler) return { poison: `unknown event type ${JSON.stringify(envelope.type)}`, parent, attributes };
-    const data = handler.data.safeParse(envelope.data);
-    if (!data.success) return { poison: `invalid data for ${envelope.type}: ${describeIssues(data.error)}`, parent, attributes };
-    return { entry, envelope, handler, data: data.data, deliveries, key: handler.aggregateOf?.(data.data) ?? "", parent };
-  }
-
   private spanOf(p: Pending): Span {
-    return this.startSpan(p.parent, attributesOf(this.o.names, p.entry, p.deliveries, p.envelope.type, p.envelope.id));
+    return this.startSpan(p.parent, consumerAttributes(this.o.names, p.entry, p.deliveries, p.envelope.type, p.envelope.id));
   }
 
   private startSpan(parent: Context, attributes: Attributes): Span {
@@ -276,31 +250,4 @@ export class EntryHandler {
     });
     return "dead-lettered";
   }
-}
-
-function attributesOf(names: GroupNames, entry: StreamEntry, deliveries: number, type: string, messageId: string): Attributes {
-  return {
-    "messaging.system": "redis",
-    "messaging.operation.type": "process",
-    "messaging.operation.name": "process",
-    "messaging.destination.name": names.stream,
-    "messaging.consumer.group.name": names.group,
-    "messaging.message.id": messageId,
-    "messaging.redis.entry_id": entry.id,
-    "messaging.redis.delivery_count": deliveries,
-    "event.type": type,
-  };
-}
-
-function endSpan(p: Pending, err: unknown): void {
-  if (!p.span) return;
-  markFailed(p.span, err);
-  p.span.end();
-  p.span = undefined;
-}
-
-function markFailed(span: Span, err: unknown): void {
-  const error = err instanceof Error ? err : new Error(String(err));
-  span.recordException(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }
