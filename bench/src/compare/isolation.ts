@@ -52,9 +52,12 @@ export type IsolationRun = {
 
 const POSTINGS_RATE = 40;
 const LOGIN_RATE = 2;
-const NOTICE_RATE = 10;
+// Not a divisor of the postings rate: two constant-rate streams whose periods divide each other keep
+// one phase for the whole window, and a CPU-hogging notice request (20 ms of every 100 ms at 10/s)
+// could then always fall between two postings requests and show nothing. At 11/s the phases drift.
+const NOTICE_RATE = 11;
 
-/** Steady load on three routes for `seconds`: GET /postings 40/s, POST /login 2/s, GET /notice 10/s. */
+/** Steady load on three routes for `seconds`: GET /postings 40/s, POST /login 2/s, GET /notice 11/s. */
 export async function window(
   stack: Stack,
   vegeta: string,

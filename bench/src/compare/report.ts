@@ -137,7 +137,7 @@ export function withoutComparison(text: string): string {
 function renderIsolation(runs: IsolationRun[]): string[] {
   if (runs.length === 0) return [];
   const lines = [
-    "### Failure isolation: the same fault in notices, steady load (GET /postings 40/s, POST /login 2/s, GET /notice 10/s)",
+    "### Failure isolation: the same fault in notices, steady load (GET /postings 40/s, POST /login 2/s, GET /notice 11/s)",
     "",
     "| fault | route | microservices before | microservices during | monolith before | monolith during |",
     "|---|---|---|---|---|---|",
