@@ -54,6 +54,11 @@ describe("a hanging service", () => {
   });
 
   test("three failures in a row eject the host: the circuit is open, 503 problem at once", async () => {
+    // The hanging attempts above and the failing health checks take the host out; how soon depends on
+    // the machine, so wait for Envoy to say so rather than assume it has by now.
+    await waitFor("Envoy to take the hanging postings host out", async () =>
+      (await clusterHosts(gw.adminUrl, "postings")).every((h) => h.failing),
+    );
     const before = gw.stubs.postings.seen.length;
     const { response, ms } = await timed(post("/postings"));
     await expectProblem(response, 503, "unavailable");
