@@ -1,31 +1,16 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import versions from "../../versions.json";
-import { MissingToolError, type ToolContext } from "./context.ts";
+import { MissingToolError } from "./context.ts";
 import { ensureJaeger } from "./jaeger.ts";
+import { temporaryToolCache } from "./tool-cache.test-support.ts";
 
-let cacheDir: string;
-let steps: string[];
-const context = (): ToolContext => ({
-  cacheDir,
-  versions,
-  step: (label, fn) => {
-    steps.push(label);
-    return fn();
-  },
-});
-
-beforeEach(() => {
-  cacheDir = mkdtempSync(join(tmpdir(), "msa-jaeger-tool-"));
-  steps = [];
-});
-afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { state, context } = temporaryToolCache("jaeger");
 
 /** A stand-in for a built Jaeger: answers `version` like the real one. */
 function placeCachedBinary(exitCode: number): string {
-  const dir = join(cacheDir, "jaeger", versions.jaeger.version);
+  const dir = join(state.cacheDir, "jaeger", versions.jaeger.version);
   mkdirSync(dir, { recursive: true });
   const binary = join(dir, "jaeger");
   writeFileSync(binary, `#!/bin/sh\necho '{"gitVersion":"${versions.jaeger.release}"}'\nexit ${exitCode}\n`);
@@ -43,7 +28,7 @@ describe("ensureJaeger", () => {
       },
     });
     expect(path).toBe(binary);
-    expect(steps).toEqual([]);
+    expect(state.steps).toEqual([]);
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
@@ -51,7 +36,7 @@ describe("ensureJaeger", () => {
     const attempt = ensureJaeger(context(), { findGo: () => null });
     await expect(attempt).rejects.toBeInstanceOf(MissingToolError);
     await expect(attempt).rejects.toThrow(/Go \(1\.24\.6 or newer\).*go\.dev\/dl/s);
-    expect(steps).toEqual([]);
+    expect(state.steps).toEqual([]);
   });
 
   test("a cached binary that does not run is rebuilt, not trusted", async () => {

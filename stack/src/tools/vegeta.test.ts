@@ -1,31 +1,16 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import versions from "../../versions.json";
-import { MissingToolError, type ToolContext } from "./context.ts";
+import { MissingToolError } from "./context.ts";
+import { temporaryToolCache } from "./tool-cache.test-support.ts";
 import { ensureVegeta } from "./vegeta.ts";
 
-let cacheDir: string;
-let steps: string[];
-const context = (): ToolContext => ({
-  cacheDir,
-  versions,
-  step: (label, fn) => {
-    steps.push(label);
-    return fn();
-  },
-});
-
-beforeEach(() => {
-  cacheDir = mkdtempSync(join(tmpdir(), "msa-vegeta-tool-"));
-  steps = [];
-});
-afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));
+const { state, context } = temporaryToolCache("vegeta");
 
 /** A stand-in for a built vegeta: answers `-version` like the real one, with the given release. */
 function placeCachedBinary(release: string): string {
-  const dir = join(cacheDir, "vegeta", versions.vegeta.version);
+  const dir = join(state.cacheDir, "vegeta", versions.vegeta.version);
   mkdirSync(dir, { recursive: true });
   const binary = join(dir, "vegeta");
   writeFileSync(binary, `#!/bin/sh\necho 'Version: ${release}'\necho 'Commit: '\n`);
@@ -42,7 +27,7 @@ describe("ensureVegeta", () => {
       },
     });
     expect(path).toBe(binary);
-    expect(steps).toEqual([]);
+    expect(state.steps).toEqual([]);
   });
 
   test("a cached binary of another version is rebuilt; without Go that fails naming what to install", async () => {
@@ -50,6 +35,6 @@ describe("ensureVegeta", () => {
     const attempt = ensureVegeta(context(), { findGo: () => null });
     await expect(attempt).rejects.toBeInstanceOf(MissingToolError);
     await expect(attempt).rejects.toThrow(/Go is needed once, to build vegeta.*go\.dev\/dl/s);
-    expect(steps).toEqual([]);
+    expect(state.steps).toEqual([]);
   });
 });
