@@ -1,4 +1,3 @@
-import { createTokenVerifier } from "@msa-board/service-kit/auth";
 import { bootstrap } from "@msa-board/service-kit/bootstrap";
 import { pingDatabase, safeErrorMessage } from "@msa-board/service-kit/db";
 import { createEventsRedis, pingEventsRedis } from "@msa-board/service-kit/events";
@@ -10,13 +9,7 @@ import { loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
 import { migrateUsersDatabase } from "./db/migrations.ts";
 import { OutboxRelay } from "./events/outbox-relay.ts";
-import { PrivateKeySealer } from "./keys/private-key-sealing.ts";
-import { SigningKeyStore } from "./keys/signing-key-store.ts";
-import { createTokenIssuer } from "./keys/token-issuer.ts";
-import { LoginThrottle } from "./sessions/login-throttle.ts";
-import { RefreshTokens } from "./sessions/refresh-tokens.ts";
-import { ensureAdminAccount } from "./users/admin-bootstrap.ts";
-import { createPasswordHasher } from "./users/passwords.ts";
+import { createSessionParts, createSigningParts, prepareToSign } from "./host-wiring.ts";
 
 const { config, logger, tracing } = bootstrap("users", loadConfig);
 
@@ -28,26 +21,11 @@ try {
 }
 
 const database = createDatabaseClient(config.DATABASE_URL, { tracer: tracing.tracer });
-const clock = () => new Date();
-const passwords = createPasswordHasher({ memoryKib: config.PASSWORD_HASH_MEMORY_KIB, timeCost: config.PASSWORD_HASH_TIME_COST });
-const keys = new SigningKeyStore({
-  db: database.db,
-  tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  sealer: PrivateKeySealer.fromBase64(config.SIGNING_KEYS_ENCRYPTION_KEY || undefined),
-  clock,
-});
+const signing = createSigningParts(config, database.db);
 
 try {
-  await keys.ensureActiveKey();
-  // Keys written before SIGNING_KEYS_ENCRYPTION_KEY was set are sealed now, not left in plain until the next rotation.
-  const sealedPlainKeys = await keys.sealPlainKeys();
+  const { kid, admin, sealedPlainKeys } = await prepareToSign(config, database.db, signing, logger);
   if (sealedPlainKeys > 0) logger.info("sealed signing keys that were stored in plain", { count: sealedPlainKeys });
-  const { kid } = await keys.signingKey(); // fails now, not at the first login, if the key cannot be opened
-  const admin = await ensureAdminAccount(
-    { db: database.db, passwords, logger },
-    { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, name: config.ADMIN_NAME },
-  );
-  await passwords.verifyDummy("warm-up");
   logger.info("ready to sign", { kid, admin, keysEncryptedAtRest: Boolean(config.SIGNING_KEYS_ENCRYPTION_KEY) });
 } catch (err) {
   // The admin bootstrap's queries carry the admin's email and password hash: never their parameters.
@@ -77,16 +55,9 @@ eventsRedis.on("ready", () => relay.retryNow());
 
 const app = createApp({
   db: database.db,
-  passwords,
-  keys,
-  issueToken: createTokenIssuer({
-    keys,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    clock,
-  }),
-  verifyToken: createTokenVerifier({ keys: keys.keyResolver, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clock }),
+  passwords: signing.passwords,
+  keys: signing.keys,
+  ...createSessionParts(config, database.db, signing),
   health: {
     database: () => pingDatabase(database.sql),
     eventsRedis: () => pingEventsRedis(eventsRedis),
@@ -95,21 +66,6 @@ const app = createApp({
   liveness,
   logger,
   tracer: tracing.tracer,
-  refreshTokens: new RefreshTokens({
-    db: database.db,
-    policy: { absoluteTtlSeconds: config.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS, idleTtlSeconds: config.REFRESH_TOKEN_IDLE_TTL_SECONDS },
-    clock,
-  }),
-  loginThrottle: new LoginThrottle({
-    db: database.db,
-    policy: {
-      lockAfterFailures: config.LOGIN_LOCKOUT_AFTER_FAILURES,
-      baseLockSeconds: config.LOGIN_LOCKOUT_BASE_SECONDS,
-      maxLockSeconds: config.LOGIN_LOCKOUT_MAX_SECONDS,
-      resetAfterSeconds: config.LOGIN_FAILURES_RESET_SECONDS,
-    },
-    clock,
-  }),
 });
 
 serveGracefully({

@@ -8,10 +8,4 @@ export { createDatabaseClient, type DatabaseClient, type Transaction } from "./d
 export { migrateUsersDatabase } from "./db/migrations.ts";
 export type { PendingEvent } from "./events/envelope.ts";
 export { type EventPublisher, outboxPublisher } from "./events/publisher.ts";
-export { PrivateKeySealer } from "./keys/private-key-sealing.ts";
-export { SigningKeyStore } from "./keys/signing-key-store.ts";
-export { createTokenIssuer } from "./keys/token-issuer.ts";
-export { LoginThrottle } from "./sessions/login-throttle.ts";
-export { RefreshTokens } from "./sessions/refresh-tokens.ts";
-export { ensureAdminAccount } from "./users/admin-bootstrap.ts";
-export { createPasswordHasher } from "./users/passwords.ts";
+export { createSessionParts, createSigningParts, type HostSettings, prepareToSign, type SigningParts } from "./host-wiring.ts";
