@@ -1,7 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename } from "node:path";
-import { sectionEnd, sectionStart } from "../results-sections.ts";
 import { BOARD_MIX } from "./board-mix.ts";
 import type { DeployRun } from "./deploys.ts";
 import type { IsolationRun } from "./isolation.ts";
@@ -20,9 +18,6 @@ import {
 } from "./summary.ts";
 import { renderVerdict } from "./verdict.ts";
 
-export const SECTION_START = sectionStart("compare");
-export const SECTION_END = sectionEnd("compare");
-
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 
@@ -39,7 +34,6 @@ export function renderComparison(
 ): string {
   const runs = Math.max(...SHAPE_ORDER.map((s) => runsOf(results, s).length));
   const lines: string[] = [
-    SECTION_START,
     "## Microservices vs monolith — the same modules, both shapes",
     "",
     `Latest \`npm run bench -- compare\` (started ${startedAt}), on ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
@@ -110,28 +104,12 @@ export function renderComparison(
     ...renderIsolation(isolation),
     ...renderDeploys(deploys),
     ...renderVerdict(results, isolation, deploys),
-    SECTION_END,
   );
   return lines.join("\n");
 }
 
 const cell3 = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(2));
 const cell1 = (n: number | undefined) => (n === undefined ? "–" : n.toFixed(1));
-
-/** Replaces the comparison section of RESULTS.md (or appends it), leaving `npm run bench`'s part as it is. */
-export function writeComparisonSection(file: string, section: string): void {
-  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
-  writeFileSync(file, `${withoutComparison(current).trimEnd()}\n\n${section}\n`);
-}
-
-export function withoutComparison(text: string): string {
-  const start = text.indexOf(SECTION_START);
-  const end = text.indexOf(SECTION_END);
-  if (start < 0 || end < start) return text;
-  return text.slice(0, start) + text.slice(end + SECTION_END.length);
-}
-
-/** The comparison section of an existing RESULTS.md, for `npm run bench` to keep when it rewrites its own part. */
 
 /** Success rate and p99 of each route, before and during each fault, per shape. */
 function renderIsolation(runs: IsolationRun[]): string[] {

@@ -8,11 +8,12 @@ import type { Shape } from "@msa-board/stack/shapes";
 import { ensureLoadGenerators, ensureTools, type Tools } from "@msa-board/stack/tools";
 import versions from "@msa-board/stack/versions.json";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
+import { writeSection } from "../results-sections.ts";
 import { writeCharts } from "./charts.ts";
 import { type DeployRun, measureDeploys } from "./deploys.ts";
 import { ASSAULTS, FAULTS, type IsolationRun, measureIsolation } from "./isolation.ts";
 import { type MeasureOptions, measureShape, type ShapeRun } from "./measure.ts";
-import { renderComparison, writeComparisonSection } from "./report.ts";
+import { renderComparison } from "./report.ts";
 
 const benchDir = join(import.meta.dir, "..", "..");
 
@@ -112,7 +113,7 @@ export async function runCompare(argv: string[]): Promise<number> {
     deploys,
     saved?.generator,
   );
-  writeComparisonSection(join(benchDir, "RESULTS.md"), section);
+  writeSection(join(benchDir, "RESULTS.md"), "compare", section);
   console.log(`\n${section}\n\nraw runs: ${rawFile}; charts: ${charts.join(", ")}; table: bench/RESULTS.md`);
   return 0;
 }
