@@ -18,7 +18,7 @@ import { tracingConfig, tracingRuntime } from "./tracing.ts";
 
 export { type Endpoint, renderEndpointsFile, writeEndpointsFile } from "./endpoints.ts";
 export type { Endpoints, GatewayOptions, Limits, ServiceName, TlsListener, TokenBucket } from "./options.ts";
-export { containerGatewayOptions, defaultGatewayOptions, defaultLimits, nativeTls } from "./options.ts";
+export { containerGatewayOptions, containerMonolithGatewayOptions, defaultGatewayOptions, defaultLimits, nativeTls } from "./options.ts";
 
 /** Which door an HTTP connection manager serves: plain HTTP, or HTTPS (with HSTS on its answers). */
 type Door = { tls: TlsListener | null };

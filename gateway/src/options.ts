@@ -237,3 +237,18 @@ export const containerGatewayOptions = (): GatewayOptions => ({
   },
   otlp: { host: "jaeger", port: 4317 },
 });
+
+/** The monolith shape's one process in containers: its compose service / Kubernetes Service and port. */
+export const CONTAINER_MONOLITH: HostPort = { host: "monolith", port: 3000 };
+
+/**
+ * The monolith shape in containers (`compose.monolith.yaml`): the same gateway — routes, JWT checks,
+ * limits, TLS — with every API cluster sent to the one `monolith` process, which picks the module
+ * in-process by the same route table. web stays a process of its own. Rendered into
+ * `gateway/envoy.monolith.yaml`, which the same gateway image carries beside `envoy.yaml`.
+ */
+export const containerMonolithGatewayOptions = (): GatewayOptions => {
+  const base = containerGatewayOptions();
+  const monolith: Endpoints = { kind: "dns", ...CONTAINER_MONOLITH };
+  return { ...base, upstreams: { ...base.upstreams, users: monolith, postings: monolith, notices: monolith } };
+};
