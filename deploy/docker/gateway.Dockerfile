@@ -5,6 +5,9 @@
 FROM envoyproxy/envoy:v1.40.0
 
 COPY --chown=root:root --chmod=0444 gateway/envoy.yaml /etc/envoy/envoy.yaml
+# The monolith shape's config (containerMonolithGatewayOptions: every API cluster → monolith:3000), so
+# one image serves both shapes: compose.monolith.yaml runs it with `-c /etc/envoy/envoy.monolith.yaml`.
+COPY --chown=root:root --chmod=0444 gateway/envoy.monolith.yaml /etc/envoy/envoy.monolith.yaml
 
 # The public door, TLS only (the certificate is mounted from a Secret at /etc/msa-board/tls); the
 # admin listener (9901) is bound to 127.0.0.1 inside the container.

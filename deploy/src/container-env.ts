@@ -1,4 +1,3 @@
-import type { ServiceName } from "@msa-board/stack/config";
 import {
   DEV_CSRF_SECRET,
   DEV_CURSOR_SECRET,
@@ -7,6 +6,8 @@ import {
   PER_INSTANCE_ENV,
   readableEnv,
   SHUTDOWN_TIMEOUT_MS,
+  type Shape,
+  type UnitName,
 } from "./facts.ts";
 
 /**
@@ -18,6 +19,7 @@ export const containerAddresses = new Map<number, { host: string; port: number }
   [defaultPorts.users, { host: "users", port: defaultPorts.users }],
   [defaultPorts.postings, { host: "postings", port: defaultPorts.postings }],
   [defaultPorts.notices, { host: "notices", port: defaultPorts.notices }],
+  [defaultPorts.monolith, { host: "monolith", port: defaultPorts.monolith }],
   [defaultPorts.web, { host: "web", port: defaultPorts.web }],
   [defaultPorts.gateway, { host: "gateway", port: defaultPorts.gateway }],
   [defaultPorts.otlpHttp, { host: "jaeger", port: defaultPorts.otlpHttp }],
@@ -63,14 +65,19 @@ export function containerUrl(native: string): string {
  * postings refuse under NODE_ENV=production (the images' default): they say `development` outright.
  * Production (the prod overlay, or compose with real secrets) keeps the image's NODE_ENV.
  */
-export const DEVELOPMENT_ENV: Partial<Record<ServiceName, Record<string, string>>> = {
+export const DEVELOPMENT_ENV: Partial<Record<UnitName, Record<string, string>>> = {
   users: { NODE_ENV: "development" },
   postings: { NODE_ENV: "development" },
+  // It runs users' and postings' production checks too.
+  monolith: { NODE_ENV: "development" },
 };
 
+/** Where users' routes are served in each shape's container network: its service, or the monolith. */
+const usersHost = (shape: Shape) => (shape === "monolith" ? "monolith" : "users");
+
 export function expectedContainerEnv(
-  service: ServiceName,
-  { development = false }: { development?: boolean } = {},
+  service: UnitName,
+  { development = false, shape = "microservices" }: { development?: boolean; shape?: Shape } = {},
 ): Record<string, Expected> {
   const readable = readableEnv(service);
   const expected: Record<string, Expected> = {};
@@ -82,13 +89,14 @@ export function expectedContainerEnv(
     // roll; in a container network the users Service name does that, so it is fetched from users.
     else if (name === "JWKS_URL") expected[name] = `http://users:${defaultPorts.users}${new URL(value).pathname}`;
     // The web part's session calls: natively through the gateway (either shape, mid-roll); in
-    // containers straight to users, so the gateway's per-client login limit keys on browsers
+    // containers straight to users (the monolith in that shape), so the gateway's per-client login limit keys on browsers
     // (POST /session) rather than on the web pod, and the TLS-only container gateway is not a hop.
-    else if (name === "USERS_URL") expected[name] = `http://users:${defaultPorts.users}`;
+    else if (name === "USERS_URL") expected[name] = `http://${usersHost(shape)}:${defaultPorts[usersHost(shape)]}`;
     else expected[name] = containerUrl(value);
   }
   expected.SHUTDOWN_TIMEOUT_MS = String(SHUTDOWN_TIMEOUT_MS);
-  if (service === "postings") expected.CURSOR_SECRET = DEV_CURSOR_SECRET;
+  // postings' page-cursor key, wherever the postings module runs.
+  if (service === "postings" || service === "monolith") expected.CURSOR_SECRET = DEV_CURSOR_SECRET;
   if (service === "web") {
     expected.CSRF_SECRET = DEV_CSRF_SECRET;
     // Jaeger's image has its UI (the native build has none): the trace page links to it, on the

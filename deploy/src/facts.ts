@@ -1,13 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEnvoyConfig } from "@msa-board/gateway";
-import { containerGatewayOptions } from "@msa-board/gateway/options";
+import { containerGatewayOptions, containerMonolithGatewayOptions, type GatewayOptions } from "@msa-board/gateway/options";
+import { configSchema as monolithConfig } from "@msa-board/monolith/config";
 import { DEV_CURSOR_SECRET, configSchema as postingsConfig } from "@msa-board/postings/config";
 import type { Stack } from "@msa-board/stack";
 import { DEV_ADMIN, devConfig, repoRoot, type ServiceName } from "@msa-board/stack/config";
 import { DEV_REDIS_PASSWORDS } from "@msa-board/stack/infra/redis-acl";
 import { defaultPorts } from "@msa-board/stack/ports";
 import { serviceEnv } from "@msa-board/stack/services";
+import { type Shape, type UnitName, unitsOf } from "@msa-board/stack/shapes";
 import stackVersions from "@msa-board/stack/versions.json";
 import { configSchema as usersConfig } from "@msa-board/users/config";
 import { DEV_CSRF_SECRET, configSchema as webConfig } from "@msa-board/web/config";
@@ -19,6 +21,11 @@ import deployVersions from "../versions.json";
  */
 
 export const SERVICES: ServiceName[] = ["users", "postings", "notices", "web"];
+
+/** The processes of each shape, as `npm start [-- --shape monolith]` runs them (stack/src/shapes.ts). */
+export const unitNames = (shape: Shape): UnitName[] => unitsOf(shape).map((unit) => unit.name);
+
+export type { Shape, UnitName };
 
 export { DEV_ADMIN, DEV_CSRF_SECRET, DEV_CURSOR_SECRET, defaultPorts, deployVersions, repoRoot, stackVersions };
 
@@ -36,7 +43,7 @@ export const SHUTDOWN_TIMEOUT_MS = 10_000;
  * The environment `npm start` gives one instance of each service (stack/src/services.ts), with
  * its defaults: this shell's overrides (ADMIN_*, LOG_LEVEL, ports) are not facts of the system.
  */
-export function nativeServiceEnv(service: ServiceName): Record<string, string> {
+export function nativeServiceEnv(service: UnitName): Record<string, string> {
   // The documented development Redis passwords stand in for the ones a native run makes up.
   const config = devConfig({ env: {} });
   // `npm start` has no fault proxy: every store link is the store's own port.
@@ -61,8 +68,9 @@ export function nativeServiceEnv(service: ServiceName): Record<string, string> {
  */
 export const PER_INSTANCE_ENV = new Set(["INSTANCE_NAME", "CONSUMER_NAME"]);
 
-/** Every variable a service reads: its zod schema (users, postings, web) or Deno's `--allow-env` list (notices). */
-export function readableEnv(service: ServiceName): (name: string) => boolean {
+/** Every variable a process reads: its zod schema (users, postings, web, the monolith) or Deno's `--allow-env` list (notices). */
+export function readableEnv(service: UnitName): (name: string) => boolean {
+  if (service === "monolith") return (name) => name in monolithConfig.shape;
   if (service === "users") return (name) => name in usersConfig.shape;
   if (service === "postings") return (name) => name in postingsConfig.shape;
   if (service === "web") return (name) => name in webConfig.shape;
@@ -73,12 +81,16 @@ export function readableEnv(service: ServiceName): (name: string) => boolean {
   return (name) => patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : name === p));
 }
 
+/** The gateway options containers run for each shape (gateway/envoy.yaml, gateway/envoy.monolith.yaml). */
+export const containerGatewayOptionsOf = (shape: Shape): GatewayOptions =>
+  shape === "monolith" ? containerMonolithGatewayOptions() : containerGatewayOptions();
+
 /** The Envoy bootstrap containers run: the gateway's own renderer with the container options. */
-export const containerEnvoyConfig = () => renderEnvoyConfig(containerGatewayOptions());
+export const containerEnvoyConfig = (shape: Shape = "microservices") => renderEnvoyConfig(containerGatewayOptionsOf(shape));
 
 /** Service names and ports Envoy's container config resolves by DNS: compose and Kubernetes must answer them. */
-export function envoyUpstreams(): Array<{ cluster: string; host: string; port: number }> {
-  const options = containerGatewayOptions();
+export function envoyUpstreams(shape: Shape = "microservices"): Array<{ cluster: string; host: string; port: number }> {
+  const options = containerGatewayOptionsOf(shape);
   const upstreams = SERVICES.map((service) => {
     const endpoints = options.upstreams[service];
     if (endpoints.kind !== "dns") throw new Error(`containerGatewayOptions: ${service} is not reached by DNS`);

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 
 /**
  * What a Bun image's install step sees of the repository. `bun install --frozen-lockfile` refuses
@@ -71,4 +72,43 @@ export function missingInstallInputs(root: string, dockerfile: string, dockerign
   const sources = stageCopySources(dockerfile, stage).map((s) => s.replace(/^\.\/?/, "").replace(/\/+$/, ""));
   const copied = (path: string) => sources.some((s) => s === "" || s === path || path.startsWith(`${s}/`));
   return installInputs(root).filter((path) => !(copied(path) && inContext(rules, path)));
+}
+
+/**
+ * Files `entry` loads (found the way Bun resolves it: through package exports, symlinked
+ * workspaces and all) that the `stage` of the Dockerfile does not copy in from the build context:
+ * empty when the image has every source its entry point needs. Installed packages are the install
+ * step's business (see missingInstallInputs) and are left out. Paths are repository-relative.
+ */
+export async function missingSources(root: string, entry: string, dockerfile: string, dockerignore: string, stage: string) {
+  const loaded = await loadedSources(root, entry);
+  const rules = parseDockerignore(dockerignore);
+  const sources = stageCopySources(dockerfile, stage).map((s) => s.replace(/^\.\/?/, "").replace(/\/+$/, ""));
+  const copied = (path: string) => sources.some((s) => s === path || path.startsWith(`${s}/`));
+  return loaded.filter((path) => !(copied(path) && inContext(rules, path)));
+}
+
+/**
+ * Every repository file outside node_modules that `entry` (repository-relative) imports, directly or
+ * not: `bun build`'s metafile. (A separate `bun build` process: Bun.build inside `bun test` fails to
+ * read some files.)
+ */
+export async function loadedSources(root: string, entry: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "msa-image-sources-"));
+  try {
+    const metafile = join(dir, "meta.json");
+    const built = Bun.spawnSync([process.execPath, "build", join(root, entry), "--target=bun", `--metafile=${metafile}`, `--outdir=${join(dir, "out")}`], {
+      cwd: dir,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if (built.exitCode !== 0) throw new Error(`bun build ${entry} failed:\n${built.stderr.toString()}`);
+    const { inputs } = JSON.parse(readFileSync(metafile, "utf8")) as { inputs: Record<string, unknown> };
+    // The metafile names inputs relative to the working directory.
+    return Object.keys(inputs)
+      .map((input) => relative(root, join(dir, input)))
+      .filter((path) => !path.split("/").includes("node_modules"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -6,12 +6,20 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { fromRoot } from "../src/facts.ts";
-import { inContext, installInputs, missingInstallInputs, parseDockerignore, stageCopySources } from "../src/image-context.ts";
+import {
+  inContext,
+  installInputs,
+  loadedSources,
+  missingInstallInputs,
+  missingSources,
+  parseDockerignore,
+  stageCopySources,
+} from "../src/image-context.ts";
 
 const read = (path: string) => readFileSync(fromRoot(...path.split("/")), "utf8");
 
 describe("every Bun image's install step gets what a frozen install needs", () => {
-  test.each(["services/users", "services/postings", "web"])("%s/Dockerfile", (dir) => {
+  test.each(["services/users", "services/postings", "web", "monolith"])("%s/Dockerfile", (dir) => {
     const missing = missingInstallInputs(fromRoot(), read(`${dir}/Dockerfile`), read(`${dir}/Dockerfile.dockerignore`), "deps");
     expect(missing).toEqual([]);
   });
@@ -20,6 +28,43 @@ describe("every Bun image's install step gets what a frozen install needs", () =
     const inputs = installInputs(fromRoot());
     for (const path of ["bun.lock", "patches/postgres@3.4.9.patch", "packages/service-kit/package.json", "monolith/package.json"])
       expect(inputs).toContain(path);
+  });
+});
+
+describe("the monolith image: one process hosting modules of four workspaces", () => {
+  const dockerfile = () => read("monolith/Dockerfile");
+  const dockerignore = () => read("monolith/Dockerfile.dockerignore");
+
+  test("its source stage copies every file the entry point loads (through package exports), from the build context", async () => {
+    const loaded = await loadedSources(fromRoot(), "monolith/src/main.ts");
+    // The modules it hosts and the chassis they share, not only its own folder.
+    for (const dir of ["monolith/src/", "services/users/src/", "services/postings/src/", "services/notices/src/", "packages/service-kit/src/", "gateway/src/"])
+      expect(loaded.some((path) => path.startsWith(dir))).toBe(true);
+    expect(await missingSources(fromRoot(), "monolith/src/main.ts", dockerfile(), dockerignore(), "source")).toEqual([]);
+  });
+
+  test("no test or test helper is loaded, and none is copied into the runtime", async () => {
+    const loaded = await loadedSources(fromRoot(), "monolith/src/main.ts");
+    expect(loaded.filter((path) => /(\.test\.ts|_test\.ts)$|test-support|test_support/.test(path))).toEqual([]);
+    expect(dockerfile()).toContain("find . \\( -name '*.test.ts' -o -name '*_test.ts' \\) -delete");
+    expect(dockerfile()).toContain("find . -type d \\( -name test-support -o -name test_support \\) -prune -exec rm -rf {} +");
+  });
+
+  test("users' and postings' migrations, which they read from disk at start, are copied", () => {
+    const sources = stageCopySources(dockerfile(), "source");
+    for (const dir of ["services/users/drizzle", "services/postings/drizzle"]) {
+      expect(sources).toContain(dir);
+      expect(inContext(parseDockerignore(dockerignore()), `${dir}/meta/_journal.json`)).toBe(true);
+    }
+  });
+
+  test("installs the monolith's production dependencies only, runs as non-root, checks /healthz, drains on SIGTERM", () => {
+    const text = dockerfile();
+    expect(text).toContain("RUN bun install --frozen-lockfile --production --filter @msa-board/monolith\n");
+    expect(text).toMatch(/^USER bun$/m);
+    expect(text).toMatch(/^HEALTHCHECK .*\n\s+CMD .*\/healthz/m);
+    expect(text).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(text).toMatch(/^CMD \["bun", "run", "src\/main\.ts"\]$/m);
   });
 });
 

@@ -20,17 +20,17 @@ export async function kustomizeBuild(kustomize: string, overlay: Overlay): Promi
 }
 
 /**
- * The project as Docker's Compose reads it (`docker compose config --format json`): merged,
+ * The project as Docker's Compose reads it (compose.yaml, or compose.monolith.yaml) (`docker compose config --format json`): merged,
  * interpolated, normalised. `env` plays the role of the shell environment and `.env`; a developer's
  * own `.env` is never read (an empty env file stands in for it).
  */
-export async function composeConfig(compose: string, env: Record<string, string> = {}): Promise<ComposeModel> {
+export async function composeConfig(compose: string, env: Record<string, string> = {}, file = "compose.yaml"): Promise<ComposeModel> {
   const dir = mkdtempSync(join(tmpdir(), "msa-compose-"));
   try {
     const envFile = join(dir, "empty.env");
     writeFileSync(envFile, "");
     const result = await exec(
-      [compose, "--file", fromRoot("compose.yaml"), "--project-directory", fromRoot(), "--env-file", envFile, "config", "--format", "json"],
+      [compose, "--file", fromRoot(file), "--project-directory", fromRoot(), "--env-file", envFile, "config", "--format", "json"],
       {
         env,
       },
