@@ -76,8 +76,8 @@ describe.each(overlays)("deploy/k8s/overlays/%s", (overlay) => {
 });
 
 describe(`docker compose config (Compose ${deployVersions.compose.version})`, () => {
-  test("accepts compose.yaml", async () => {
-    const result = await exec([tools.compose, "--file", fromRoot("compose.yaml"), "--project-directory", fromRoot(), "config", "--quiet"]);
+  test.each(["compose.yaml", "compose.monolith.yaml"])("accepts %s", async (file) => {
+    const result = await exec([tools.compose, "--file", fromRoot(file), "--project-directory", fromRoot(), "config", "--quiet"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
   });
