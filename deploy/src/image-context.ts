@@ -97,11 +97,14 @@ export async function loadedSources(root: string, entry: string): Promise<string
   const dir = mkdtempSync(join(tmpdir(), "msa-image-sources-"));
   try {
     const metafile = join(dir, "meta.json");
-    const built = Bun.spawnSync([process.execPath, "build", join(root, entry), "--target=bun", `--metafile=${metafile}`, `--outdir=${join(dir, "out")}`], {
-      cwd: dir,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const built = Bun.spawnSync(
+      [process.execPath, "build", join(root, entry), "--target=bun", `--metafile=${metafile}`, `--outdir=${join(dir, "out")}`],
+      {
+        cwd: dir,
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
     if (built.exitCode !== 0) throw new Error(`bun build ${entry} failed:\n${built.stderr.toString()}`);
     const { inputs } = JSON.parse(readFileSync(metafile, "utf8")) as { inputs: Record<string, unknown> };
     // The metafile names inputs relative to the working directory.

@@ -131,7 +131,9 @@ describe(FILE, () => {
     const environment = service("monolith").environment as Record<string, string>;
     const config = loadConfig(environment);
     expect(config.MODULES).toEqual(["users", "postings", "notices"]);
-    expect(() => loadConfig({ ...environment, NODE_ENV: "production" })).toThrow(/ADMIN_PASSWORD|SIGNING_KEYS_ENCRYPTION_KEY|CURSOR_SECRET/);
+    expect(() => loadConfig({ ...environment, NODE_ENV: "production" })).toThrow(
+      /ADMIN_PASSWORD|SIGNING_KEYS_ENCRYPTION_KEY|CURSOR_SECRET/,
+    );
   });
 
   test("no events Redis and no outbox relay settings: users' events reach postings in the writing transaction", () => {

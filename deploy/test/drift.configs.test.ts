@@ -48,7 +48,9 @@ describe("Envoy", () => {
 
   test("the same image carries the monolith shape's config, gateway/envoy.monolith.yaml (containerMonolithGatewayOptions)", () => {
     expect(Bun.YAML.parse(read("gateway", "envoy.monolith.yaml"))).toEqual(JSON.parse(JSON.stringify(containerEnvoyConfig("monolith"))));
-    expect(read("deploy", "docker", "gateway.Dockerfile")).toMatch(/^COPY .*gateway\/envoy\.monolith\.yaml \/etc\/envoy\/envoy\.monolith\.yaml$/m);
+    expect(read("deploy", "docker", "gateway.Dockerfile")).toMatch(
+      /^COPY .*gateway\/envoy\.monolith\.yaml \/etc\/envoy\/envoy\.monolith\.yaml$/m,
+    );
     const ignore = read("deploy", "docker", "gateway.Dockerfile.dockerignore");
     expect(ignore).toMatch(/^!gateway\/envoy\.monolith\.yaml$/m);
   });

@@ -16,27 +16,31 @@ import { exec } from "./support/exec.ts";
 test.each([
   ["the container config", "deploy/k8s/base/gateway/envoy.yaml"],
   ["the monolith shape's container config", "gateway/envoy.monolith.yaml"],
-])("Envoy accepts %s, %s (envoy --mode validate)", async (_, file) => {
-  const ctx = createToolContext();
-  const envoy = await ensureEnvoy(ctx);
-  // Validation loads the certificate: the Secret's mount point is pointed at a real one, nothing else changes.
-  const dir = mkdtempSync(join(tmpdir(), "msa-envoy-validate-"));
-  try {
-    const certificate = ensureLocalCertificate({ dir: join(dir, "tls"), openssl: await ensureOpenssl(ctx) });
-    const committed = readFileSync(fromRoot(...file.split("/")), "utf8");
-    expect(committed).toContain(`${CONTAINER_TLS_DIR}/tls.crt`);
-    const config = join(dir, "envoy.yaml");
-    writeFileSync(
-      config,
-      committed
-        .replaceAll(`${CONTAINER_TLS_DIR}/tls.crt`, certificate.certificateChainPath)
-        .replaceAll(`${CONTAINER_TLS_DIR}/tls.key`, certificate.privateKeyPath),
-    );
-    const result = await exec([envoy, "--mode", "validate", "-c", config, "--log-level", "error"]);
-    expect(result.stderr.trim()).toBe("");
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain("OK");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}, 300_000);
+])(
+  "Envoy accepts %s, %s (envoy --mode validate)",
+  async (_, file) => {
+    const ctx = createToolContext();
+    const envoy = await ensureEnvoy(ctx);
+    // Validation loads the certificate: the Secret's mount point is pointed at a real one, nothing else changes.
+    const dir = mkdtempSync(join(tmpdir(), "msa-envoy-validate-"));
+    try {
+      const certificate = ensureLocalCertificate({ dir: join(dir, "tls"), openssl: await ensureOpenssl(ctx) });
+      const committed = readFileSync(fromRoot(...file.split("/")), "utf8");
+      expect(committed).toContain(`${CONTAINER_TLS_DIR}/tls.crt`);
+      const config = join(dir, "envoy.yaml");
+      writeFileSync(
+        config,
+        committed
+          .replaceAll(`${CONTAINER_TLS_DIR}/tls.crt`, certificate.certificateChainPath)
+          .replaceAll(`${CONTAINER_TLS_DIR}/tls.key`, certificate.privateKeyPath),
+      );
+      const result = await exec([envoy, "--mode", "validate", "-c", config, "--log-level", "error"]);
+      expect(result.stderr.trim()).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("OK");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  300_000,
+);

@@ -38,7 +38,14 @@ describe("the monolith image: one process hosting modules of four workspaces", (
   test("its source stage copies every file the entry point loads (through package exports), from the build context", async () => {
     const loaded = await loadedSources(fromRoot(), "monolith/src/main.ts");
     // The modules it hosts and the chassis they share, not only its own folder.
-    for (const dir of ["monolith/src/", "services/users/src/", "services/postings/src/", "services/notices/src/", "packages/service-kit/src/", "gateway/src/"])
+    for (const dir of [
+      "monolith/src/",
+      "services/users/src/",
+      "services/postings/src/",
+      "services/notices/src/",
+      "packages/service-kit/src/",
+      "gateway/src/",
+    ])
       expect(loaded.some((path) => path.startsWith(dir))).toBe(true);
     expect(await missingSources(fromRoot(), "monolith/src/main.ts", dockerfile(), dockerignore(), "source")).toEqual([]);
   });

@@ -15,7 +15,9 @@ describe.each(Object.keys(CONTAINER_CONFIGS) as ContainerShape[])("%s", (shape) 
   test(`the committed gateway/${CONTAINER_CONFIGS[shape].file} is exactly what the renderer produces`, async () => {
     const text = await committed(shape);
     if (text !== renderContainerYaml(shape)) {
-      throw new Error(`gateway/${CONTAINER_CONFIGS[shape].file} is out of date: run \`bun run render:containers\` in gateway/ and commit it`);
+      throw new Error(
+        `gateway/${CONTAINER_CONFIGS[shape].file} is out of date: run \`bun run render:containers\` in gateway/ and commit it`,
+      );
     }
   });
 
@@ -27,7 +29,9 @@ describe.each(Object.keys(CONTAINER_CONFIGS) as ContainerShape[])("%s", (shape) 
 test("the monolith's config differs only in where the API clusters go: every module to the monolith, web to web", () => {
   const services = CONTAINER_CONFIGS.microservices.options();
   const monolith = CONTAINER_CONFIGS.monolith.options();
-  const upstreams = Object.fromEntries(SERVICES.map((s) => [s, s === "web" ? services.upstreams.web : { kind: "dns", ...CONTAINER_MONOLITH }]));
+  const upstreams = Object.fromEntries(
+    SERVICES.map((s) => [s, s === "web" ? services.upstreams.web : { kind: "dns", ...CONTAINER_MONOLITH }]),
+  );
   expect(monolith.upstreams).toEqual(upstreams as typeof monolith.upstreams);
   expect({ ...monolith, upstreams: services.upstreams }).toEqual(services);
 });
