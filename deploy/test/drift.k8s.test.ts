@@ -102,6 +102,19 @@ describe.each(["dev", "prod"] as Overlay[])("overlay %s", (overlay) => {
       expect(selects(selector?.matchLabels, deployment())).toBe(true);
     });
 
+    test("its NetworkPolicy lets traffic in on the port it listens on, and no other", () => {
+      const policies = objects().filter(
+        (o) =>
+          o.kind === "NetworkPolicy" &&
+          (o.spec?.podSelector as { matchLabels?: Record<string, string> })?.matchLabels?.["app.kubernetes.io/name"] === name,
+      );
+      expect(policies.length).toBeGreaterThan(0);
+      const ports = policies.flatMap((p) =>
+        (p.spec?.ingress as Array<{ ports?: Array<{ port: number }> }>).flatMap((rule) => rule.ports ?? []),
+      );
+      expect([...new Set(ports.map((p) => p.port))]).toEqual([defaultPorts[name]]);
+    });
+
     test("runs its image: msa-board/<service>", () => {
       const image = container().image;
       expect(image).toMatch(overlay === "dev" ? new RegExp(`^msa-board/${name}:dev$`) : new RegExp(`/msa-board/${name}:[\\w.-]+$`));
