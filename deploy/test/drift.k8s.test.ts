@@ -110,7 +110,7 @@ describe.each(["dev", "prod"] as Overlay[])("overlay %s", (overlay) => {
       );
       expect(policies.length).toBeGreaterThan(0);
       const ports = policies.flatMap((p) =>
-        (p.spec?.ingress as Array<{ ports?: Array<{ port: number }> }>).flatMap((rule) => rule.ports ?? []),
+        ((p.spec?.ingress ?? []) as Array<{ ports?: Array<{ port: number }> }>).flatMap((rule) => rule.ports ?? []),
       );
       expect([...new Set(ports.map((p) => p.port))]).toEqual([defaultPorts[name]]);
     });
