@@ -43,6 +43,18 @@ export const generatedFiles: GeneratedFile[] = [
     missing: "it is compose's PostgreSQL init script",
     derive: (text) => withHeader(text, header("deploy/compose/postgres-init/10-service-databases.sh", "verbatim")),
   },
+  {
+    path: "deploy/k8s/overlays/monolith/gateway/envoy.yaml",
+    source: "gateway/envoy.monolith.yaml",
+    missing: "render it: cd gateway && bun run render:containers",
+    derive: (text) => withHeader(text, header("gateway/envoy.monolith.yaml", "verbatim")),
+  },
+  {
+    path: "deploy/k8s/overlays/monolith/postgres/10-monolith-database.sh",
+    source: "deploy/compose/postgres-init-monolith/10-monolith-database.sh",
+    missing: "it is compose.monolith.yaml's PostgreSQL init script",
+    derive: (text) => withHeader(text, header("deploy/compose/postgres-init-monolith/10-monolith-database.sh", "verbatim")),
+  },
 ];
 
 export type Drift = { path: string; problem: string };

@@ -22,11 +22,12 @@ import {
 } from "../src/facts.ts";
 import { DEV_REDIS_PASSWORDS, redisAclArgs, userArgs } from "../src/redis-acl.ts";
 import { envNames, envVar, find, mainContainer, resolvedEnv, selects, serviceSpec, workload, workloads } from "./support/k8s.ts";
-import { kustomizeBuild, type Overlay } from "./support/render.ts";
+import { kustomizeBuild } from "./support/render.ts";
 import { COLD_INSTALL_MS, deployTools } from "./support/tools.ts";
 import type { K8sObject, Probe, Workload } from "./support/types.ts";
 
-const rendered: Record<Overlay, K8sObject[]> = { dev: [], prod: [] };
+// The microservices overlays (the monolith overlay has its own test, drift.k8s-monolith.test.ts).
+const rendered: Record<"dev" | "prod", K8sObject[]> = { dev: [], prod: [] };
 beforeAll(async () => {
   const { kustomize } = await deployTools();
   rendered.dev = (await kustomizeBuild(kustomize, "dev")).objects;
@@ -39,7 +40,7 @@ const PROD_ONLY_ENV = new Set(["SIGNING_KEYS_ENCRYPTION_KEY"]);
 
 const httpProbe = (probe: Probe | undefined) => probe?.httpGet;
 
-describe.each(["dev", "prod"] as Overlay[])("overlay %s", (overlay) => {
+describe.each(["dev", "prod"] as const)("overlay %s", (overlay) => {
   const objects = () => rendered[overlay];
 
   describe.each(SERVICES)("%s", (name) => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
   tools = await deployTools();
 }, COLD_INSTALL_MS);
 
-const overlays: Overlay[] = ["dev", "prod"];
+const overlays: Overlay[] = ["dev", "prod", "monolith"];
 const VALIDATE_TIMEOUT_MS = 60_000;
 const kubernetesVersions = [deployVersions.kubernetes.oldest, deployVersions.kubernetes.newest];
 

@@ -5,7 +5,7 @@ import { fromRoot } from "../../src/facts.ts";
 import { exec } from "./exec.ts";
 import type { ComposeModel, K8sObject } from "./types.ts";
 
-export type Overlay = "dev" | "prod";
+export type Overlay = "dev" | "prod" | "monolith";
 
 export type Rendered = { yaml: string; objects: K8sObject[] };
 
