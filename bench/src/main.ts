@@ -32,6 +32,10 @@ if (process.argv[2] === "before-after") {
   const { runBeforeAfter } = await import("./before-after/run.ts");
   process.exit(await runBeforeAfter(process.argv.slice(3)));
 }
+if (process.argv[2] === "events") {
+  const { runEvents } = await import("./events-run.ts");
+  process.exit(await runEvents(process.argv.slice(3)));
+}
 if (process.argv[2] === "compare") {
   const { runCompare } = await import("./compare/run.ts");
   process.exit(await runCompare(process.argv.slice(3)));

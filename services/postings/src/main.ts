@@ -10,7 +10,7 @@ import { DEV_CURSOR_SECRET, loadConfig } from "./config.ts";
 import { createDatabaseClient } from "./db/client.ts";
 import { migratePostingsDatabase } from "./db/migrations.ts";
 import { EventConsumer } from "./events/event-consumer.ts";
-import { userEventHandlers } from "./events/event-handlers.ts";
+import { userEventHandlers, userEventsBatch } from "./events/event-handlers.ts";
 import { StreamTrimmer } from "./events/stream-trimmer.ts";
 import { createCursorCodec } from "./pagination/cursor.ts";
 
@@ -35,6 +35,7 @@ const consumer = new EventConsumer({
   redisUrl: config.EVENTS_REDIS_URL,
   db: database.db,
   handlers: userEventHandlers,
+  batch: userEventsBatch,
   stream: config.EVENTS_STREAM,
   group: config.EVENTS_GROUP,
   consumer: config.CONSUMER_NAME,

@@ -6,11 +6,12 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
 import { checkEntry, consumerAttributes, endSpan, markFailed, type Pending } from "./checked-entry.ts";
-import type { EventHandlers } from "./event-handlers.ts";
+import type { BatchHandler, EventHandlers } from "./event-handlers.ts";
 import type { GroupNames, GroupReader } from "./group-reader.ts";
 import { allInOneTransaction, BatchRolledBack } from "./grouped-batch.ts";
 import { isOutage } from "./outage.ts";
 import { type ItemOutcome, type ItemSteps, inOneTransaction } from "./savepoint-batch.ts";
+import { allAsSet } from "./set-batch.ts";
 
 export type EntryOutcome = "applied" | "duplicate" | "dead-lettered" | "failed" | "gone";
 
@@ -21,6 +22,8 @@ export type EntryHandlerOptions = {
   names: GroupNames;
   db: Database;
   handlers: EventHandlers;
+  /** Applies a batch of the events it covers set-based (set-batch.ts); the others go through their handlers. */
+  batch?: BatchHandler;
   logger: Logger;
   tracer: Tracer;
   counters: ConsumerCounters;
@@ -32,7 +35,7 @@ export type EntryHandlerOptions = {
   maxPerTransaction: number;
 };
 
-type Applied = { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
+export type Applied = { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
 
 /**
  * Applies a batch of entries, each exactly once: the events go through one PostgreSQL transaction,
@@ -113,15 +116,33 @@ export class EntryHandler {
     });
   }
 
-  /** The fast path: the whole queue in one transaction, aggregates side by side; undefined if any event failed. */
+  /**
+   * The fast path: the whole queue in one transaction, set-based when the batch handler covers every
+   * event, else aggregates side by side; undefined if any event failed.
+   */
   private async allOrNothing(queue: Pending[]): Promise<ItemOutcome<Applied>[] | undefined> {
+    const batch = this.o.batch;
     try {
-      const values = await allInOneTransaction(queue, this.steps, {
-        db: this.o.db,
-        timeoutMs: this.o.transactionTimeoutMs,
-        groupOf: (p) => p.key,
-        isOutage,
-      });
+      let values: Applied[];
+      if (batch && queue.every((p) => batch.covers(p.handler))) {
+        // Every event's span is open from the start; the batch's statements sit under the first one's.
+        for (const p of queue) p.span ??= this.spanOf(p);
+        const first = queue[0] as Pending;
+        values = await allAsSet(queue, {
+          db: this.o.db,
+          batch,
+          timeoutMs: this.o.transactionTimeoutMs,
+          isOutage,
+          within: (fn) => context.with(trace.setSpan(first.parent, first.span as Span), fn),
+        });
+      } else {
+        values = await allInOneTransaction(queue, this.steps, {
+          db: this.o.db,
+          timeoutMs: this.o.transactionTimeoutMs,
+          groupOf: (p) => p.key,
+          isOutage,
+        });
+      }
       return values.map((value) => ({ ok: true, value }));
     } catch (err) {
       if (err instanceof BatchRolledBack) return undefined;

@@ -15,7 +15,7 @@ import { lt } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { processedEvents } from "../db/schema.ts";
 import { type ConsumerCounters, EntryHandler } from "./entry-handler.ts";
-import type { EventHandlers } from "./event-handlers.ts";
+import type { BatchHandler, EventHandlers } from "./event-handlers.ts";
 import { type ConsumerStats, GroupReader } from "./group-reader.ts";
 
 export type { EntryOutcome } from "./entry-handler.ts";
@@ -30,6 +30,8 @@ export type EventConsumerOptions = {
   redisUrl?: string;
   db: Database;
   handlers: EventHandlers;
+  /** Applies whole batches of the events it covers with a few statements (e.g. userEventsBatch); without it, event by event. */
+  batch?: BatchHandler;
   stream: string;
   group: string;
   /** Unique per process (hostname-pid, or CONSUMER_NAME): a restart under the same name resumes its own pending entries. */
@@ -121,6 +123,7 @@ export class EventConsumer {
       names,
       db: options.db,
       handlers: options.handlers,
+      ...(options.batch ? { batch: options.batch } : {}),
       logger: this.logger,
       tracer,
       counters: this.counters,

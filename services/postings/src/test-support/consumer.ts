@@ -1,5 +1,5 @@
 import { EventConsumer, type EventConsumerOptions } from "../events/event-consumer.ts";
-import { userEventHandlers } from "../events/event-handlers.ts";
+import { userEventHandlers, userEventsBatch } from "../events/event-handlers.ts";
 import { createHarness } from "./harness.ts";
 import { createTestStreams } from "./redis.ts";
 import { testTracing } from "./tracing.ts";
@@ -19,6 +19,8 @@ export async function createConsumerFixture(prefix: string) {
       redis: streams.redis,
       db: h.db,
       handlers: userEventHandlers,
+      // Covers only users' own handlers: a test's wrapped handler sends its batch event by event.
+      batch: userEventsBatch,
       ...names,
       consumer: `consumer-${++n}`,
       logger: h.deps.logger,
