@@ -48,7 +48,7 @@ async function stateOf(ids: string[]) {
     where id = any(${sql.param(ids)}::text[]) order by id`);
   const postings = await h.db.execute(sql`select author_id, author_name, count(*)::int as n from postings
     where author_id = any(${sql.param(ids)}::text[]) group by 1, 2 order by 1, 2`);
-  return { authors, postings };
+  return { authors: [...authors], postings: [...postings] };
 }
 
 function oneByOne(tx: Executor, events: AuthorEvent[]) {
