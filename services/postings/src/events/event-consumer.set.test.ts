@@ -193,4 +193,24 @@ describe("a read of users' events, set-based", () => {
     expect(await processedCount(events.map((e) => e.id))).toBe(3);
     expect(await f.pendingCount(names)).toBe(0);
   });
+
+  test("POSTs racing a batch of renames about the same authors: the newer name wins either way, and postings mirror authors", async () => {
+    const names = await f.freshGroup();
+    const users = await Promise.all(Array.from({ length: 16 }, (_, i) => f.h.user(`Token ${i}`)));
+    // Even authors: the event is newer than the token; odd ones: older (the token's name must survive).
+    const events = users.map((u, i) =>
+      envelope({ type: "user.updated", occurredAt: later(i % 2 === 0 ? 5_000 : -60_000), data: { userId: u.id, name: `Event ${i}` } }),
+    );
+    for (const e of events) await add(names.stream, e);
+    const c = f.consumer(names);
+    const [read, ...posts] = await Promise.all([c.readNew(), ...users.map((u) => f.h.post(u))]);
+    expect(read).toBe(16);
+    expect(c.status()).toMatchObject({ applied: 16, handlerFailures: 0 });
+    for (const [i, u] of users.entries()) {
+      const expected = i % 2 === 0 ? `Event ${i}` : `Token ${i}`;
+      const [author] = await f.h.client.sql`select name from authors where id = ${u.id}`;
+      expect(author?.name).toBe(expected);
+      expect(await f.authorNameOf((posts[i] as { id: string }).id)).toBe(expected);
+    }
+  });
 });
