@@ -38,10 +38,12 @@ export type EntryHandlerOptions = {
 export type Applied = { duplicate: true } | { duplicate: false; summary: Record<string, unknown> };
 
 /**
- * Applies a batch of entries, each exactly once: the events go through one PostgreSQL transaction,
- * each in a SAVEPOINT with its dedupe record (savepoint-batch.ts), and the entries are XACKed
- * together only after the commit. One event failing is rolled back alone; poison entries go to
- * the dead-letter stream. Each event is a CONSUMER span in the trace of the request that caused it.
+ * Applies a batch of entries, each exactly once: the events go through one PostgreSQL transaction
+ * (set-based when the batch handler covers them all: set-batch.ts; else grouped-batch.ts) and the
+ * entries are XACKed together only after the commit. If anything in it fails, the batch is redone
+ * with each event in a SAVEPOINT with its dedupe record (savepoint-batch.ts), so one event failing is
+ * rolled back alone; poison entries go to the dead-letter stream. Each event is a CONSUMER span in
+ * the trace of the request that caused it.
  */
 export class EntryHandler {
   private readonly steps: ItemSteps<Pending, Applied>;

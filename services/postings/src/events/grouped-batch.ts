@@ -18,7 +18,8 @@ export type GroupedBatchOptions<I> = {
 };
 
 /**
- * The fast path for a batch: ONE transaction, all or nothing, in which the groups (aggregates) go
+ * The fast path for a batch of events the batch handler does not cover (set-batch.ts does the
+ * common case): ONE transaction, all or nothing, in which the groups (aggregates) go
  * side by side — each group's items one after the other, in order — so the statements of different
  * groups share round trips (postgres.js pipelines what is issued on a transaction, and PostgreSQL
  * runs it in arrival order: the interleaving changes nothing, as groups touch different rows). A
