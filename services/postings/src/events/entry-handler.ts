@@ -147,7 +147,11 @@ export class EntryHandler {
       }
       return values.map((value) => ({ ok: true, value }));
     } catch (err) {
-      if (err instanceof BatchRolledBack) return undefined;
+      if (err instanceof BatchRolledBack) {
+        // Slower, not wrong: said once per batch, so a set-based path failing every time shows up.
+        this.o.logger.warn("batch rolled back; redoing it one savepoint per event", { events: queue.length, err: errorMessage(err.cause) });
+        return undefined;
+      }
       for (const p of queue) endSpan(p, err);
       throw err;
     }

@@ -187,6 +187,9 @@ describe("a read of users' events, set-based", () => {
     expect(await c.readNew()).toBe(3);
     for (const [i, p] of posts.entries()) expect(await f.authorNameOf(p.id)).toBe(`Redone ${i}`);
     expect(c.status()).toMatchObject({ applied: 3, duplicates: 0, handlerFailures: 0 });
+    expect(logged().filter((l) => l.msg === "batch rolled back; redoing it one savepoint per event")).toEqual([
+      expect.objectContaining({ level: "warn", events: 3, err: "set-based bug after writing" }),
+    ]);
     const summaries = logged().filter((l) => l.msg === "event applied");
     // Each event's outcome is what its own handler reported in its savepoint (renamed once, not "already applied").
     expect(summaries.map((l) => l.renamed)).toEqual([true, true, true]);
