@@ -1,4 +1,5 @@
 import type { CpuCase } from "../cpu-table.ts";
+import { QUIET_SECONDS } from "../memory-table.ts";
 import type { SideRun } from "./run.ts";
 
 const median = (xs: number[]) => {
@@ -61,7 +62,7 @@ export function renderBeforeAfter(runs: SideRun[], meta: { started: string; roun
   const memoryNames = [...new Set(runs.flatMap((r) => Object.keys(mib(r))))];
   lines.push(
     "",
-    "Memory once the stack has settled after the load (Σ PSS in MiB per process tree, from /proc/<pid>/smaps_rollup; median of runs):",
+    `Memory once the stack has settled after the load (${QUIET_SECONDS} s at rest; Σ PSS in MiB per process tree, from /proc/<pid>/smaps_rollup; median of runs):`,
     "",
   );
   lines.push(`| side | ${memoryNames.join(" | ")} | **stack total** [range] |`, `|---|${memoryNames.map(() => "---").join("|")}|---|`);

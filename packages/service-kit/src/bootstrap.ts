@@ -1,5 +1,6 @@
 import { ConfigError } from "./env.ts";
 import { createLogger, flushLogs, type Logger, type LogLevel } from "./logger.ts";
+import { trimWhenIdle } from "./memory/idle-trim.ts";
 import { startTracing, type Tracing } from "./tracing/provider.ts";
 
 /** What every entry point's configuration carries, whatever else it holds. */
@@ -10,7 +11,8 @@ export type Bootstrapped<C> = { config: C; logger: Logger; tracing: Tracing; ins
 /**
  * The first lines of every Bun entry point: the configuration from the environment (a bad one is a
  * one-line message and exit 1, never a stack trace), the JSON logger (with the replica's
- * INSTANCE_NAME on every line, and written out however the process exits) and the tracer provider.
+ * INSTANCE_NAME on every line, and written out however the process exits), the tracer provider, and
+ * the trim that gives a burst's memory back once the process has gone quiet (memory/idle-trim.ts).
  */
 export function bootstrap<C extends CommonConfig>(
   service: string,
@@ -33,5 +35,6 @@ export function bootstrap<C extends CommonConfig>(
     otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
     enabled: !config.OTEL_SDK_DISABLED,
   });
+  trimWhenIdle({ onTrim: () => logger.info("quiet after a burst of work: compiled code and free heap pages given back") });
   return { config, logger, tracing, instance };
 }
