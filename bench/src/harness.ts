@@ -6,7 +6,7 @@ import { testConfig } from "@msa-board/stack/config";
 import type { LoadGenerators, Tools } from "@msa-board/stack/tools";
 import { type CpuCase, measureCpu, renderCpuTable } from "./cpu-table.ts";
 import { wrkSaturate } from "./load/wrk.ts";
-import { type MemorySample, renderMemoryTable } from "./memory-table.ts";
+import { type MemorySample, QUIET_SECONDS, renderMemoryTable } from "./memory-table.ts";
 
 /** Closed-loop connections of the GET /postings cases (gateway tax, tracing tax, where the CPU goes). */
 export const CONNECTIONS = 16;
@@ -44,4 +44,4 @@ export const cpuSection = (cpu: CpuCase[], seconds: number) =>
   `## Where the CPU goes\n\nGET /postings?limit=20 (10,000 postings), wrk -t1 -c${CONNECTIONS} closed loop for ${seconds} s after a ${CPU_WARMUP_S} s warm-up; CPU from /proc (each process tree, children included) over the window, divided by the requests served. The runner is this process without its children; the load generator is wrk's own rusage.\n\n${renderCpuTable(cpu)}`;
 
 export const memorySection = (memory: MemorySample, after: string) =>
-  `## Memory\n\nΣ PSS from /proc/<pid>/smaps_rollup (shared pages split among their sharers) of the traced stack, after ${after}.\n\n${renderMemoryTable(memory)}`;
+  `## Memory\n\nΣ PSS from /proc/<pid>/smaps_rollup (shared pages split among their sharers) of the traced stack, after ${after}, once it has stayed settled for ${QUIET_SECONDS} s: idle pooled PostgreSQL connections have closed and the Bun processes have trimmed what a burst left (bench/README.md). PSS leaves out the kernel page cache, where PostgreSQL data beyond shared_buffers lives.\n\n${renderMemoryTable(memory)}`;

@@ -7,8 +7,8 @@
  * (`Bun.gc(true)`) gives almost nothing back (≤ 3 MiB); `Bun.shrink()` — drop compiled code, collect,
  * and release the allocator's free pages, the next time the VM is idle — takes 40–55 MiB off each.
  * The price is recompiling what runs next: ~0.3 s of CPU on postings' next thousand requests. So the
- * trim runs once per quiet spell, and only after real work (minWorkMs of CPU since the last trim):
- * a steady trickle of requests never pays it, and a busy process never trims.
+ * trim runs once per quiet spell, and only after real work (minWorkMs of CPU since the last trim,
+ * so it adds at most a tenth to the work it follows); a busy process never trims.
  *
  * Deno (notices) gets no trim: V8 has no such call without flags, and its memory reducer already
  * shrinks the heap of an isolate that went idle.
