@@ -41,11 +41,31 @@ test("a burst opens the pool; its backends close once they sit unused past the i
   }
 });
 
-test("by default the pool keeps a connection for half a minute unused, not for good", async () => {
+test("with a poller touching the pool every 100 ms (an idle timeout never fires), the lifetime shrinks it to the one connection it needs", async () => {
+  const traced = createTracedDatabase(database.url, { schema: {}, applicationName: "kit-pool-life", max: 4, lifetimeSeconds: 1 });
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      await traced.sql`select 1`;
+      await Bun.sleep(100);
+    }
+  })();
+  try {
+    await Promise.all([1, 2, 3, 4].map(() => traced.sql`select pg_sleep(0.2)`));
+    expect(await backendsOf("kit-pool-life")).toBe(4);
+    expect(await until(async () => (await backendsOf("kit-pool-life")) === 1, 10_000)).toBe(true);
+  } finally {
+    polling = false;
+    await poller;
+    await traced.close();
+  }
+});
+
+test("by default a pooled connection closes after half a minute unused, and lives half a minute", async () => {
   const traced = createTracedDatabase(database.url, { schema: {}, applicationName: "kit-pool-default" });
   try {
     await traced.sql`select 1`;
-    expect(traced.sql.options.idle_timeout).toBe(30);
+    expect({ idle: traced.sql.options.idle_timeout, lifetime: traced.sql.options.max_lifetime }).toEqual({ idle: 30, lifetime: 30 });
   } finally {
     await traced.close();
   }

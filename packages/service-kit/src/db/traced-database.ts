@@ -17,6 +17,8 @@ export type TracedDatabaseOptions<S> = {
   max?: number;
   /** Seconds a pooled connection may sit unused before it closes (see IDLE_CONNECTION_SECONDS). */
   idleTimeoutSeconds?: number;
+  /** Seconds a pooled connection lives before it closes after its current query (see CONNECTION_LIFETIME_SECONDS). */
+  lifetimeSeconds?: number;
   tracer?: Tracer;
   /** Where unqualified table names resolve: the module's schema when modules share one database. */
   searchPath?: string;
@@ -24,17 +26,24 @@ export type TracedDatabaseOptions<S> = {
 
 /**
  * An idle PostgreSQL backend keeps 3–5 MiB (its caches of the catalogue and of prepared plans); a
- * burst opens the whole pool, and without a timeout the ten backends of each service stay for good —
- * 40–60 MiB of the stack's memory at rest after a load run. Closed after half a minute unused, they
- * come back on the next burst for a few ms each; under steady load none closes.
+ * burst opens the whole pool, and the ten backends of each service would stay for good — 40–60 MiB
+ * of the stack's memory at rest after a load run. An idle timeout alone never closes them in a
+ * running service: postgres.js hands each query the longest-idle open connection, so the periodic
+ * queries (the outbox relay's poll every second, health checks) touch every open connection in
+ * turn (measured: all ten still open after ten quiet minutes). A bounded lifetime does: a connection
+ * ends after its query once its lifetime is up, and postgres.js opens one again only when no open
+ * connection is free — so at rest the pool shrinks to what the pollers need (one), and under load
+ * it stays full and pays one reconnect per connection per lifetime (a few ms of CPU each).
  */
 export const IDLE_CONNECTION_SECONDS = 30;
+export const CONNECTION_LIFETIME_SECONDS = 30;
 
 /** One pool per service, named in pg_stat_activity, with every drizzle statement traced. */
 export function createTracedDatabase<S extends Record<string, unknown>>(url: string, options: TracedDatabaseOptions<S>): TracedDatabase<S> {
   const sql = postgres(url, {
     max: options.max ?? 10,
     idle_timeout: options.idleTimeoutSeconds ?? IDLE_CONNECTION_SECONDS,
+    max_lifetime: options.lifetimeSeconds ?? CONNECTION_LIFETIME_SECONDS,
     onnotice: () => {},
     connect_timeout: 5,
     connection: {
