@@ -72,37 +72,40 @@ describe("trimWhenIdle", () => {
   });
 
   test("gives the memory of a burst back: a child's PSS after the trim is well under what the burst left (Linux)", async () => {
-    // The burst: thousands of distinct functions compiled and run hot, garbage made and dropped — what
-    // a load run leaves in a service. Then quiet, and the trim on a short policy.
+    // The trim on a short policy, then the burst: distinct functions compiled and run hot, garbage
+    // made and dropped — what a load run leaves in a service. Then quiet.
     const script = `
       import { trimWhenIdle } from ${JSON.stringify(`${import.meta.dir}/idle-trim.ts`)};
       const pssMiB = async () => Number(/^Pss:\\s+(\\d+)/m.exec(await Bun.file("/proc/self/smaps_rollup").text())?.[1]) / 1024;
+      // What a service's listening socket does: keep the event loop running (the trim's timer never does).
+      const alive = setInterval(() => {}, 1_000);
+      const trimmed = Promise.withResolvers();
+      trimWhenIdle({ policy: { quietForMs: 200, quietShare: 0.05, minWorkMs: 100 }, checkEveryMs: 50, onTrim: () => trimmed.resolve() });
       let keep = [];
-      for (let i = 0; i < 3000; i++) {
+      for (let i = 0; i < 1500; i++) {
         const f = new Function("n", "let s = " + i + "; for (let k = 0; k < n; k++) s += (k * " + i + ") % 7; return { s, t: 'x'.repeat(" + (i % 50) + ") };");
-        for (let j = 0; j < 200; j++) keep.push(f(50));
+        for (let j = 0; j < 100; j++) keep.push(f(50));
         if (keep.length > 100000) keep = [];
       }
       keep = [];
       Bun.gc(true);
       const afterBurst = await pssMiB();
-      const trimmed = Promise.withResolvers();
-      trimWhenIdle({ policy: { quietForMs: 200, quietShare: 0.5, minWorkMs: 100 }, checkEveryMs: 50, onTrim: () => trimmed.resolve() });
       await trimmed.promise;
       // Bun.shrink works the next time the VM is idle: wait for its effect, up to 10 s.
       const deadline = Date.now() + 10_000;
       let now = await pssMiB();
       while (now > afterBurst / 2 && Date.now() < deadline) { await Bun.sleep(50); now = await pssMiB(); }
       console.log(JSON.stringify({ afterBurst, afterTrim: now }));
+      clearInterval(alive);
     `;
     const child = Bun.spawn([process.execPath, "-e", script], { stdout: "pipe", stderr: "inherit" });
     const [out, code] = await Promise.all([new Response(child.stdout).text(), child.exited]);
     expect(code).toBe(0);
     const { afterBurst, afterTrim } = JSON.parse(out) as { afterBurst: number; afterTrim: number };
-    // Measured: ~96 MiB after the burst (a full collection alone keeps it), ~14 MiB after the trim.
-    expect(afterBurst).toBeGreaterThan(50);
+    // Measured: ~55 MiB after the burst (a full collection alone keeps it), ~14 MiB after the trim.
+    expect(afterBurst).toBeGreaterThan(35);
     expect(afterTrim).toBeLessThan(afterBurst / 2);
-  }, 30_000);
+  }, 90_000);
 
   test("never keeps a process alive: a script that starts it exits on its own", async () => {
     const script = `import { trimWhenIdle } from ${JSON.stringify(`${import.meta.dir}/idle-trim.ts`)}; trimWhenIdle(); console.log("done");`;

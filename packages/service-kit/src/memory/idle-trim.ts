@@ -86,6 +86,8 @@ export function trimWhenIdle(options: IdleTrimOptions = {}): () => void {
   if (!trim) return () => {};
   const trimmer = new IdleTrimmer(options.policy);
   const cpuMs = options.cpuMs ?? processCpuMs;
+  // From now on: work done before the first tick (a start-up, a synchronous burst) counts too.
+  trimmer.observe(performance.now(), cpuMs());
   const timer = setInterval(() => {
     if (!trimmer.observe(performance.now(), cpuMs())) return;
     trim();
