@@ -2,6 +2,7 @@
  * The real entry point as operators run it: `deno task start`, with exactly its permissions.
  */
 import assert from "node:assert/strict";
+import { decodeTraceRequest, type OtlpTraceRequest } from "./test_support/otlp_protobuf.ts";
 import { connectTestRedis, testRedisUrl } from "./test_support/redis.ts";
 import { createTestTokens } from "@msa-board/service-kit/test-support/tokens";
 
@@ -136,14 +137,15 @@ Deno.test("deno task start: serves JSON logs, and on SIGTERM drains the in-fligh
   }
 });
 
-type OtlpSpan = { name: string; traceId: string; spanId: string; parentSpanId?: string; attributes: unknown[] };
-
-Deno.test("spans leave over OTLP/HTTP as service `notices`, joined to the caller's trace, flushed on SIGTERM", async () => {
-  const batches: { resourceSpans: { resource: { attributes: unknown[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] }[] =
-    [];
+Deno.test("spans leave over OTLP/HTTP (protobuf) as service `notices`, joined to the caller's trace, flushed on SIGTERM", async () => {
+  const batches: OtlpTraceRequest[] = [];
+  const contentTypes = new Set<string | null>();
   await using collector = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
-    if (new URL(req.url).pathname === "/v1/traces") batches.push(await req.json());
-    return Response.json({});
+    if (new URL(req.url).pathname !== "/v1/traces") return new Response(null, { status: 404 });
+    contentTypes.add(req.headers.get("content-type"));
+    batches.push(decodeTraceRequest(new Uint8Array(await req.arrayBuffer())));
+    // An empty ExportTraceServiceResponse: everything accepted.
+    return new Response(new Uint8Array(), { headers: { "content-type": "application/x-protobuf" } });
   });
   const service = await startService({
     OTEL_SDK_DISABLED: "false",
@@ -161,6 +163,7 @@ Deno.test("spans leave over OTLP/HTTP as service `notices`, joined to the caller
 
     const resources = batches.flatMap((b) => b.resourceSpans);
     assert.ok(resources.length > 0, "spans were exported before exit");
+    assert.deepEqual([...contentTypes], ["application/x-protobuf"]);
     for (const r of resources) {
       assert.ok(
         JSON.stringify(r.resource.attributes).includes('{"key":"service.name","value":{"stringValue":"notices"}}'),

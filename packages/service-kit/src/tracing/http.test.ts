@@ -1,12 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { context, SpanKind, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Hono } from "hono";
 import { traceRequests } from "./http.ts";
 import { asModuleCall } from "./module-call.ts";
+import { installTraceContext } from "./provider.ts";
 
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+installTraceContext();
 const exporter = new InMemorySpanExporter();
 const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer("t");
 
@@ -16,6 +16,7 @@ app.get("/items/:id", (c) => {
   tracer.startSpan("inner").end();
   return c.text(c.req.param("id"));
 });
+app.get("/broken", (c) => c.text("down", 503));
 app.get("/healthz", (c) => {
   // A store query made while answering: suppressed too.
   tracer.startSpan("SELECT 1").end();
@@ -27,6 +28,33 @@ describe("traceRequests", () => {
     exporter.reset();
     expect((await app.request("/items/42")).status).toBe(200);
     expect(exporter.getFinishedSpans().map((s) => s.name)).toContain("GET /items/:id");
+  });
+
+  test("the server span continues the caller's traceparent and carries the HTTP attributes, nothing more", async () => {
+    exporter.reset();
+    const traceparent = `00-${"c".repeat(32)}-${"d".repeat(16)}-01`;
+    expect((await app.request("http://svc.test/items/42?x=1", { headers: { traceparent } })).status).toBe(200);
+    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+    expect(server?.spanContext().traceId).toBe("c".repeat(32));
+    expect(server?.parentSpanContext?.spanId).toBe("d".repeat(16));
+    expect(server?.attributes).toEqual({
+      "http.request.method": "GET",
+      "url.full": "http://svc.test/items/42?x=1",
+      "http.route": "/items/:id",
+      "http.response.status_code": 200,
+    });
+    expect(server?.status.code).toBe(SpanStatusCode.UNSET);
+    const inner = exporter.getFinishedSpans().find((s) => s.name === "inner");
+    expect(inner?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+  });
+
+  test("a 5xx answer marks the server span as an error", async () => {
+    exporter.reset();
+    expect((await app.request("/broken")).status).toBe(503);
+    const server = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER);
+    expect(server?.name).toBe("GET /broken");
+    expect(server?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(server?.attributes["http.response.status_code"]).toBe(503);
   });
 
   test("untraced paths make no spans at all", async () => {
