@@ -27,7 +27,7 @@ describe("instrumentPostgres", () => {
   test("drizzle queries and transactions become child spans with statements and no parameters", async () => {
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const tracer = provider.getTracer("t");
-    const traced = instrumentPostgres(client, { tracer, dbName: database.name });
+    const traced = instrumentPostgres(client, { tracer, dbName: database.name, host: "127.0.0.1", port: 5432 });
     const db = drizzle(traced);
     exporter.reset();
     await tracer.startActiveSpan("request", async (root) => {
@@ -49,6 +49,10 @@ describe("instrumentPostgres", () => {
     expect(inTx.map((s) => s.name)).toEqual(["INSERT t"]);
     expect(inTx[0]?.attributes["db.system"]).toBe("postgresql");
     expect(String(inTx[0]?.attributes["db.statement"])).toContain("insert into t values ($1, $2)");
+    // One name per attribute: no newer-convention duplicates of the database name or the SQL.
+    expect(Object.keys(inTx[0]?.attributes ?? {}).sort()).toEqual(
+      ["db.name", "db.response.returned_rows", "db.statement", "db.system", "server.address", "server.port"].sort(),
+    );
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain("hunter2");
     expect(trace.getActiveSpan()).toBeUndefined();
   });

@@ -19,21 +19,20 @@ type Thenable = PromiseLike<unknown> & { count?: number };
  */
 export function instrumentPostgres<T extends Sql>(sql: T, options: PostgresTracingOptions = {}): T {
   const tracer = options.tracer ?? trace.getTracer("postgres.js");
+  // One name per attribute (the conventions `db.system` and `db.statement` come from): the newer
+  // duplicates (`db.namespace`, `db.query.text`) doubled those attributes' cost in every SQL span's
+  // export and in Jaeger for nothing.
   const baseAttributes: Attributes = {
     "db.system": "postgresql",
-    ...(options.dbName ? { "db.name": options.dbName, "db.namespace": options.dbName } : {}),
+    ...(options.dbName ? { "db.name": options.dbName } : {}),
     ...(options.host ? { "server.address": options.host } : {}),
     ...(options.port ? { "server.port": options.port } : {}),
   };
+  const statements = new StatementCache(baseAttributes);
 
   const traceQuery = <Q extends Thenable>(query: Q, statement: string): Q => {
-    const span = tracer.startSpan(
-      spanNameOf(statement),
-      // The SQL once (as `db.statement`, what the trace CLI and Jaeger's UI show): a second copy
-      // under the newer `db.query.text` name doubled every SQL span's export for nothing.
-      { kind: SpanKind.CLIENT, attributes: { ...baseAttributes, "db.statement": statement } },
-      context.active(),
-    );
+    const { name, attributes } = statements.get(statement);
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
     // Attaching here is safe: postgres.js defers execution by a microtask, so `.values()` still applies.
     query.then(
       (result) => endOk(span, result),
@@ -91,18 +90,26 @@ export function instrumentPostgres<T extends Sql>(sql: T, options: PostgresTraci
   return wrap(sql);
 }
 
-/** Statements repeat (drizzle and postgres.js build the same text each time): name each once. */
-const spanNames = new Map<string, string>();
-const SPAN_NAME_CACHE_LIMIT = 1_000;
+type StatementSpan = { name: string; attributes: Attributes };
+const STATEMENT_CACHE_LIMIT = 1_000;
 
-function spanNameOf(statement: string): string {
-  let name = spanNames.get(statement);
-  if (name === undefined) {
-    name = deriveSpanName(statement);
-    // Hand-written SQL with inlined values would make every statement new: stop remembering then.
-    if (spanNames.size < SPAN_NAME_CACHE_LIMIT) spanNames.set(statement, name);
+/**
+ * Statements repeat (drizzle and postgres.js build the same text each time): each one's span name
+ * and attributes (the SQL as `db.statement`, what the trace CLI and Jaeger's UI show) are made once.
+ */
+class StatementCache {
+  readonly #spans = new Map<string, StatementSpan>();
+  constructor(readonly base: Attributes) {}
+
+  get(statement: string): StatementSpan {
+    let span = this.#spans.get(statement);
+    if (span === undefined) {
+      span = { name: deriveSpanName(statement), attributes: Object.freeze({ ...this.base, "db.statement": statement }) };
+      // Hand-written SQL with inlined values would make every statement new: stop remembering then.
+      if (this.#spans.size < STATEMENT_CACHE_LIMIT) this.#spans.set(statement, span);
+    }
+    return span;
   }
-  return name;
 }
 
 function deriveSpanName(statement: string): string {
