@@ -4,8 +4,6 @@
  * `npm start` runs (deploy/src/facts.ts), never from a list kept here.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
 import { containerAddresses, expectedContainerEnv, PER_INSTANCE } from "../src/container-env.ts";
 import {
@@ -21,6 +19,7 @@ import {
   SHUTDOWN_TIMEOUT_MS,
 } from "../src/facts.ts";
 import { DEV_REDIS_PASSWORDS, redisAclArgs, userArgs } from "../src/redis-acl.ts";
+import { imageProblems } from "./support/compose-images.ts";
 import { composeConfig } from "./support/render.ts";
 import { COLD_INSTALL_MS, deployTools } from "./support/tools.ts";
 import type { ComposeModel, ComposeService } from "./support/types.ts";
@@ -210,16 +209,6 @@ describe("compose.yaml", () => {
   });
 
   test("every image is built from a Dockerfile that exists, or is a pinned official image", () => {
-    const missing: string[] = [];
-    for (const [name, s] of Object.entries(model.services)) {
-      if (s.build) {
-        const dockerfile = join(s.build.context, s.build.dockerfile);
-        if (!existsSync(dockerfile)) missing.push(`${name}: ${dockerfile.replace(`${fromRoot()}/`, "")}`);
-        expect(s.image).toBe(`msa-board/${name}:dev`);
-      } else {
-        expect(Object.values(deployVersions.images)).toContain(s.image as string);
-      }
-    }
-    expect(missing).toEqual([]);
+    expect(imageProblems(model)).toEqual([]);
   });
 });
