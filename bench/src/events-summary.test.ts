@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type BurstRun, median, renderBurstSummary } from "./events-summary.ts";
+import { type BurstRun, renderBurstSummary } from "./events-summary.ts";
 
 const run = (side: string, round: number, endToEnd: number, postings: number): BurstRun => ({
   side,
@@ -11,11 +11,6 @@ const run = (side: string, round: number, endToEnd: number, postings: number): B
 });
 
 describe("events bench summary", () => {
-  test("median of odd and even counts", () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-  });
-
   test("one row per side in first-run order: median [min–max], the three busiest process trees as columns", () => {
     const table = renderBurstSummary(
       [

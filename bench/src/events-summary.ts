@@ -1,3 +1,5 @@
+import { medianRange } from "./spread.ts";
+
 /** One timed burst: throughput and the CPU milliseconds per event of each process tree. */
 export type BurstRun = {
   side: string;
@@ -8,14 +10,7 @@ export type BurstRun = {
   load: string;
 };
 
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
-const cell = (xs: number[], digits: number) =>
-  `${median(xs).toFixed(digits)} [${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}]`;
+const cell = medianRange;
 
 /** Per side (in the order they first ran): median [min–max] of relay and end-to-end events/s and of the two busiest trees' CPU per event. */
 export function renderBurstSummary(runs: BurstRun[], burst: number): string {

@@ -10,6 +10,7 @@ import { wrkSaturate } from "./load/wrk.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 import { writeSection } from "./results-sections.ts";
 import { seedPostings } from "./seed.ts";
+import { median, medianRange } from "./spread.ts";
 
 /** Envoy's bootstrap as JSON, one listener's HTTP connection manager reachable for edits. */
 type EnvoyConfig = {
@@ -42,8 +43,6 @@ const VARIANTS: Array<{ name: string; strip: (hcm: Hcm) => void }> = [
     },
   },
 ];
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function ready(adminPort: number): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -134,9 +133,7 @@ export async function runGatewayAblation(argv: string[]): Promise<number> {
   ];
   for (const [name, rs] of results) {
     const ms = rs.map((r) => r.envoyMsPerRequest);
-    lines.push(
-      `| ${name} | ${median(ms).toFixed(3)} [${Math.min(...ms).toFixed(3)}–${Math.max(...ms).toFixed(3)}] | ${median(rs.map((r) => r.throughput)).toFixed(0)} |`,
-    );
+    lines.push(`| ${name} | ${medianRange(ms, 3)} | ${median(rs.map((r) => r.throughput)).toFixed(0)} |`);
   }
   console.log(`\n${lines.join("\n")}`);
   writeSection(values.out as string, "gateway-ablation", lines.join("\n"));

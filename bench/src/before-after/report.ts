@@ -1,14 +1,9 @@
 import type { CpuCase } from "../cpu-table.ts";
 import { QUIET_SECONDS } from "../memory-table.ts";
+import { median, medianRange } from "../spread.ts";
 import type { SideRun } from "./run.ts";
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
-const cell = (xs: number[], digits: number) => (xs.length ? `${median(xs).toFixed(digits)} [${range(xs, digits)}]` : "–");
+const cell = medianRange;
 /** CPU milliseconds per request of one process (or of all, `totalMs`), as the CPU table computes them. */
 const perRequestMs = (c: CpuCase, name: string) =>
   c.served > 0 && c.cpuS[name] !== undefined ? (c.cpuS[name] * 1000) / c.served : undefined;

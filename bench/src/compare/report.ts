@@ -1,21 +1,11 @@
 import { cpus, totalmem } from "node:os";
 import { basename } from "node:path";
+import { median } from "../spread.ts";
 import { BOARD_MIX } from "./board-mix.ts";
 import type { DeployRun } from "./deploys.ts";
 import type { IsolationRun } from "./isolation.ts";
 import type { MeasureOptions, ShapeRun } from "./measure.ts";
-import {
-  allRates,
-  cpuPerThousand,
-  highestRateWithin,
-  labelOf,
-  median,
-  memoryMiB,
-  runsOf,
-  SHAPE_ORDER,
-  stepSummary,
-  sum,
-} from "./summary.ts";
+import { allRates, cpuPerThousand, highestRateWithin, labelOf, memoryMiB, runsOf, SHAPE_ORDER, stepSummary, sum } from "./summary.ts";
 import { renderVerdict } from "./verdict.ts";
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");

@@ -1,4 +1,5 @@
 import type { Shape } from "@msa-board/stack/shapes";
+import { median } from "../spread.ts";
 import type { ShapeRun } from "./measure.ts";
 
 /** Aggregates over the runs of each shape: medians, so one noisy run on a shared machine does not decide. */
@@ -18,13 +19,6 @@ export const PROCESS_LABELS: Record<string, string> = {
 };
 
 export const labelOf = (process: string) => PROCESS_LABELS[process] ?? process;
-
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 export const runsOf = (results: ShapeRun[], shape: Shape) => results.filter((r) => r.shape === shape);
 
