@@ -3,6 +3,7 @@ import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board
 import { assaultRequests, registerFaultControl } from "@msa-board/service-kit/faults";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { publishApiDocument } from "@msa-board/service-kit/openapi";
 import { requestLog } from "@msa-board/service-kit/request-log";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps } from "./app_types.ts";
@@ -43,19 +44,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // notices runs no background loop: answering at all means live.
   registerLivez(app, new Liveness());
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT (EdDSA, from the users service)",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "msa-board notices",
-      version: "0.1.0",
-      description: "Admin notices: public reads, admin writes. Errors are application/problem+json (RFC 9457). " +
-        "Request bodies are strict: unknown fields are a 400.",
-    },
+  publishApiDocument(app, {
+    service: "notices",
+    tokenIssuer: "users",
+    summary: "Admin notices: public reads, admin writes.",
   });
   answerUndeclaredMethods(app);
   return app;

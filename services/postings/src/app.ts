@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { publishApiDocument } from "@msa-board/service-kit/openapi";
 import { requestLog } from "@msa-board/service-kit/request-log";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, PostingsApp } from "./app-types.ts";
@@ -39,21 +40,12 @@ export function createApp(deps: AppDeps): PostingsApp {
   registerLivez(app, deps.liveness ?? new Liveness());
   registerMetrics(app, deps);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT (EdDSA)",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "msa-board postings",
-      version: "0.1.0",
-      description:
-        "The board: postings newest first in keyset pages (follow `nextCursor`; cursors are opaque and signed), " +
-        "written by the holder of a verified access token. Errors are application/problem+json (RFC 9457). " +
-        "Request bodies are strict: unknown fields are a 400.",
-    },
+  publishApiDocument(app, {
+    service: "postings",
+    tokenIssuer: "users",
+    summary:
+      "The board: postings newest first in keyset pages (follow `nextCursor`; cursors are opaque and signed), " +
+      "written by the holder of a verified access token.",
   });
   answerUndeclaredMethods(app);
   return app;

@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { handleErrors, notFoundProblem, validationProblemHook } from "@msa-board/service-kit/errors";
 import { Liveness, registerLivez } from "@msa-board/service-kit/liveness";
 import { answerUndeclaredMethods } from "@msa-board/service-kit/method-not-allowed";
+import { publishApiDocument } from "@msa-board/service-kit/openapi";
 import { requestLog } from "@msa-board/service-kit/request-log";
 import { traceRequests } from "@msa-board/service-kit/tracing";
 import type { AppDeps, ResolvedAppDeps, UsersApp } from "./app-types.ts";
@@ -46,20 +47,9 @@ export function createApp(appDeps: AppDeps): UsersApp {
   registerLivez(app, deps.liveness ?? new Liveness());
   registerMetrics(app, deps);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT (EdDSA)",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "msa-board users",
-      version: "0.1.0",
-      description:
-        "Sign-up, login, refresh-token rotation and logout, the caller's account and the JWKS. Errors are application/problem+json (RFC 9457). " +
-        "Request bodies are strict: unknown fields are a 400.",
-    },
+  publishApiDocument(app, {
+    service: "users",
+    summary: "Sign-up, login, refresh-token rotation and logout, the caller's account and the JWKS.",
   });
   answerUndeclaredMethods(app);
   return app;

@@ -104,6 +104,7 @@ Deno.test("GET /openapi.json: an OpenAPI 3.1 document of every route", async () 
   assert.equal(res.body.openapi, "3.1.0");
   assert.deepEqual(Object.keys(res.body.paths).sort(), ["/healthz", "/livez", "/notice", "/notice/{id}"]);
   assert.deepEqual(Object.keys(res.body.paths["/notice/{id}"]).sort(), ["delete", "get", "patch"]);
-  assert.deepEqual(res.body.paths["/notice"].post.security, [{ bearer: [] }]);
+  assert.deepEqual(res.body.paths["/notice"].post.security, [{ bearerAuth: [] }]);
+  assert.equal(res.body.components.securitySchemes.bearerAuth.scheme, "bearer");
   assert.ok(res.body.components.schemas.Notice);
 });

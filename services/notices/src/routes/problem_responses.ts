@@ -1,4 +1,4 @@
-import { problem } from "@msa-board/service-kit/openapi";
+import { BEARER_SCHEME, problem } from "@msa-board/service-kit/openapi";
 import { MAX_BODY_BYTES } from "../notices/notice.ts";
 
 /** The problem responses notices' routes declare in the OpenAPI document. */
@@ -12,4 +12,4 @@ export const problems = {
   503: problem("The notices store, or the keys that verify tokens, are unavailable"),
 } as const;
 
-export const adminOnly = [{ bearer: [] }];
+export const adminOnly = [{ [BEARER_SCHEME]: [] }];

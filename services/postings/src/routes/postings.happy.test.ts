@@ -86,6 +86,8 @@ describe("postings: the happy paths", () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(["/healthz", "/livez", "/postings", "/postings/{id}"]);
     expect(Object.keys(res.body.paths["/postings/{id}"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(Object.keys(res.body.paths["/postings"]).sort()).toEqual(["get", "post"]);
+    expect(res.body.paths["/postings"].post.security).toEqual([{ bearerAuth: [] }]);
+    expect(res.body.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     const limit = res.body.paths["/postings"].get.parameters.find((p: { name: string }) => p.name === "limit");
     expect(limit.schema).toMatchObject({ minimum: 1, maximum: 100, default: 20 });
   });

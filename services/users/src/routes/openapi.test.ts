@@ -25,6 +25,7 @@ describe("GET /openapi.json", () => {
     ]);
     expect(Object.keys(doc.paths["/user"]).sort()).toEqual(["delete", "get", "patch"]);
     expect(doc.paths["/user"].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.paths["/users"].post.responses["409"].content["application/problem+json"]).toBeDefined();
     expect(doc.components.schemas.User.properties).toHaveProperty("createdAt");
     expect(doc.components.schemas.User.properties).not.toHaveProperty("passwordHash");
