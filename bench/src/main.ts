@@ -24,7 +24,7 @@ if (process.argv[2] === "cpu") {
 }
 
 if (process.argv[2] === "gateway-ablation") {
-  const { runGatewayAblation } = await import("./gateway-ablation.ts");
+  const { runGatewayAblation } = await import("./gateway-ablation/run.ts");
   process.exit(await runGatewayAblation(process.argv.slice(3)));
 }
 

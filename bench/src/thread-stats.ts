@@ -48,16 +48,29 @@ export type ThreadCpu = { name: string; userS: number; systemS: number };
  * is no longer listed per thread), so sample around a steady load.
  */
 export function threadCpuBetween(before: ThreadSample, after: ThreadSample): ThreadCpu[] {
+  return threadCpuBy(before, after, (_tid, thread) => thread.name);
+}
+
+/**
+ * The same, with threads put into groups by `groupOf` (e.g. a process's main thread by its id, its
+ * workers by a name prefix); `name` of each row is the group.
+ */
+export function threadCpuBy(
+  before: ThreadSample,
+  after: ThreadSample,
+  groupOf: (tid: number, thread: { pid: number; name: string }) => string,
+): ThreadCpu[] {
   const hz = clockTicksPerSecond();
-  const byName = new Map<string, ThreadCpu>();
+  const byGroup = new Map<string, ThreadCpu>();
   for (const [tid, end] of after) {
     const start = before.get(tid);
     const user = end.user - (start?.user ?? 0);
     const system = end.system - (start?.system ?? 0);
-    const row = byName.get(end.name) ?? { name: end.name, userS: 0, systemS: 0 };
+    const group = groupOf(tid, end);
+    const row = byGroup.get(group) ?? { name: group, userS: 0, systemS: 0 };
     row.userS += user / hz;
     row.systemS += system / hz;
-    byName.set(end.name, row);
+    byGroup.set(group, row);
   }
-  return [...byName.values()].sort((a, b) => b.userS + b.systemS - (a.userS + a.systemS));
+  return [...byGroup.values()].sort((a, b) => b.userS + b.systemS - (a.userS + a.systemS));
 }

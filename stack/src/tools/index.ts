@@ -14,6 +14,7 @@ export { run, runs, which } from "./exec.ts";
 export { ensureJaeger, findGo } from "./jaeger.ts";
 export { ensureLoadGenerators, type LoadGenerators } from "./load-generators.ts";
 export { ensureOpenssl } from "./openssl.ts";
+export { ensurePerf } from "./perf.ts";
 export { ensurePostgres, type PostgresTools } from "./postgres.ts";
 export { ensureToxiproxy } from "./toxiproxy.ts";
 

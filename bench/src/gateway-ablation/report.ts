@@ -1,0 +1,104 @@
+import { type PerfSummary, sharesBy } from "../perf-profile.ts";
+import { median, medianRange } from "../spread.ts";
+import type { ThreadCpu } from "../thread-stats.ts";
+
+/** One measured run of one variant: Envoy's CPU from /proc, per thread group, and the load it carried. */
+export type VariantRun = {
+  envoyMsPerRequest: number;
+  throughput: number;
+  /** CPU seconds by thread group (main, workers, other threads), user and kernel. */
+  threads: ThreadCpu[];
+  requests: number;
+};
+
+export type VariantResult = { name: string; runs: VariantRun[]; perf?: PerfSummary };
+
+export const THREAD_GROUPS = ["main", "workers", "other threads"] as const;
+
+/** Envoy's threads: the main thread (its id is the process id), `wrk:worker_N`, and the rest (watchdogs, gRPC, flushers). */
+export const envoyThreadGroup = (tid: number, thread: { pid: number; name: string }): string =>
+  tid === thread.pid ? "main" : thread.name.startsWith("wrk:worker_") ? "workers" : "other threads";
+
+const ms = (seconds: number, requests: number) => (seconds * 1000) / Math.max(1, requests);
+const f3 = (n: number) => n.toFixed(3);
+
+/** Median over the runs of one thread group's user and kernel ms per request. */
+function threadMs(runs: VariantRun[], group: string) {
+  const of = (r: VariantRun) => r.threads.find((t) => t.name === group);
+  return {
+    user: median(runs.map((r) => ms(of(r)?.userS ?? 0, r.requests))),
+    kernel: median(runs.map((r) => ms(of(r)?.systemS ?? 0, r.requests))),
+  };
+}
+
+/** Per variant: Envoy's CPU per request, throughput, and that CPU by thread and user/kernel. */
+export function renderThreadTable(results: VariantResult[]): string {
+  const head = [
+    "| gateway variant | Envoy CPU ms / request, median [min–max] | req/s, median | main user / kernel | workers user / kernel | other threads user / kernel | kernel share |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  const rows = results.map(({ name, runs }) => {
+    const cells = THREAD_GROUPS.map((g) => {
+      const t = threadMs(runs, g);
+      return `${f3(t.user)} / ${f3(t.kernel)}`;
+    });
+    const kernel = median(
+      runs.map(
+        (r) =>
+          r.threads.reduce((n, t) => n + t.systemS, 0) /
+          Math.max(
+            1e-9,
+            r.threads.reduce((n, t) => n + t.userS + t.systemS, 0),
+          ),
+      ),
+    );
+    return `| ${name} | ${medianRange(
+      runs.map((r) => r.envoyMsPerRequest),
+      3,
+    )} | ${median(runs.map((r) => r.throughput)).toFixed(0)} | ${cells.join(" | ")} | ${(kernel * 100).toFixed(0)} % |`;
+  });
+  return [...head, ...rows].join("\n");
+}
+
+/** Column order: user space by object, then the kernel by system call, the commonest first. */
+function columns(results: VariantResult[], key: (space: string, where: string, doing: string) => string | null): string[] {
+  const total = new Map<string, number>();
+  for (const r of results) {
+    for (const p of r.perf?.places ?? []) {
+      const k = key(p.space, p.where, p.doing);
+      if (k) total.set(k, (total.get(k) ?? 0) + p.samples / Math.max(1, r.perf?.samples ?? 1));
+    }
+  }
+  return [...total.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+}
+
+function perfTable(
+  results: VariantResult[],
+  title: string,
+  key: (space: string, where: string, doing: string) => string | null,
+  maxColumns: number,
+): string {
+  const profiled = results.filter((r) => r.perf && r.perf.samples > 0);
+  const all = columns(profiled, key);
+  const shown = all.slice(0, maxColumns);
+  const rest = all.length > shown.length;
+  const head = `| ${title} | samples | ${shown.join(" | ")}${rest ? " | the rest" : ""} |`;
+  const rule = `|---|---|${shown.map(() => "---|").join("")}${rest ? "---|" : ""}`;
+  const rows = profiled.map((r) => {
+    const perf = r.perf as PerfSummary;
+    const envoyMs = median(r.runs.map((x) => x.envoyMsPerRequest));
+    const shares = sharesBy(perf, (p) => key(p.space, p.where, p.doing) ?? "");
+    const cell = (share: number) => f3(share * envoyMs);
+    const restShare = [...shares.entries()].filter(([k]) => k !== "" && !shown.includes(k)).reduce((n, [, s]) => n + s, 0);
+    return `| ${r.name} | ${perf.samples} | ${shown.map((c) => cell(shares.get(c) ?? 0)).join(" | ")}${rest ? ` | ${cell(restShare)}` : ""} |`;
+  });
+  return [head, rule, ...rows].join("\n");
+}
+
+/** Envoy's CPU per request by place: its own code, libc, and each system call (ms per request). */
+export const renderPlaceTable = (results: VariantResult[]) =>
+  perfTable(results, "gateway variant", (space, where) => (space === "user" ? `user: ${where}` : `kernel: ${where}`), 9);
+
+/** The kernel's share only, by what it was doing, whatever the system call (ms per request). */
+export const renderKernelTable = (results: VariantResult[]) =>
+  perfTable(results, "gateway variant (kernel time only)", (space, _where, doing) => (space === "kernel" ? doing : null), 6);

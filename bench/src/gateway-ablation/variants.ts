@@ -1,0 +1,89 @@
+/**
+ * The gateway variants of `npm run bench -- gateway-ablation`: the stack's own rendered Envoy config,
+ * edited. Some take a part away (to find what it costs, never a candidate for the default), some
+ * change only how Envoy runs (threads, stats), and one is a plain TCP relay: the cost of one loopback
+ * hop through any proxy on this machine, the floor an HTTP proxy cannot go below.
+ */
+
+/** Envoy's bootstrap as JSON, with the parts the variants edit. */
+export type EnvoyConfig = {
+  admin: { address: { socket_address: { port_value: number } } };
+  stats_config?: unknown;
+  static_resources: {
+    listeners: Array<{
+      address: { socket_address: { port_value: number } };
+      filter_chains: Array<{ filters: Array<{ name: string; typed_config: unknown }> }>;
+    }>;
+    clusters: Array<{ name: string }>;
+  };
+};
+export type Hcm = { tracing?: unknown; access_log?: unknown; http_filters: Array<{ name: string }> };
+
+export type Variant = {
+  name: string;
+  /** Envoy's command-line flags beyond `-c`, e.g. `--concurrency 1`. */
+  args?: string[];
+  /** Edits the copy of the config; the first listener's HTTP connection manager is `hcm`. */
+  edit?: (config: EnvoyConfig, hcm: Hcm) => void;
+};
+
+const routerOnly = (h: Hcm) => {
+  h.http_filters = h.http_filters.filter((f) => f.name.endsWith(".router"));
+};
+const stripAll = (h: Hcm) => {
+  delete h.tracing;
+  delete h.access_log;
+  routerOnly(h);
+};
+const ONE_WORKER = ["--concurrency", "1"];
+
+/** The first listener proxies TCP to `cluster`: no HTTP parsing, routing, filters or spans. */
+export const tcpRelay = (config: EnvoyConfig, cluster: string) => {
+  const [listener] = config.static_resources.listeners;
+  const [chain] = listener?.filter_chains ?? [];
+  if (!chain) throw new Error("the gateway config has no filter chain");
+  if (!config.static_resources.clusters.some((c) => c.name === cluster)) throw new Error(`no cluster ${cluster}`);
+  chain.filters = [
+    {
+      name: "envoy.filters.network.tcp_proxy",
+      typed_config: {
+        "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+        stat_prefix: "relay",
+        cluster,
+      },
+    },
+  ];
+};
+
+export const VARIANTS: Variant[] = [
+  { name: "as configured" },
+  { name: "without tracing", edit: (_c, h) => void delete h.tracing },
+  { name: "without the access log", edit: (_c, h) => void delete h.access_log },
+  { name: "router filter only", edit: (_c, h) => routerOnly(h) },
+  { name: "all three removed", edit: (_c, h) => stripAll(h) },
+  // How Envoy runs, not what it does: one worker thread instead of one per core.
+  { name: "1 worker: as configured", args: ONE_WORKER },
+  { name: "1 worker: all three removed", args: ONE_WORKER, edit: (_c, h) => stripAll(h) },
+  // Diagnostic: no stats at all (the admin /stats would be empty; not a candidate).
+  {
+    name: "1 worker: no stats (diagnostic)",
+    args: ONE_WORKER,
+    edit: (c) => {
+      c.stats_config = { stats_matcher: { reject_all: true } };
+    },
+  },
+  { name: "1 worker: TCP relay", args: ONE_WORKER, edit: (c) => tcpRelay(c, "postings") },
+];
+
+/** `--variants a,b` (names, or unique prefixes) → those variants, in the table's order. */
+export function pickVariants(list: string | undefined): Variant[] {
+  if (!list) return VARIANTS;
+  return list.split(",").map((wanted) => {
+    const w = wanted.trim();
+    const exact = VARIANTS.find((v) => v.name === w);
+    const found = exact ? [exact] : VARIANTS.filter((v) => v.name.startsWith(w));
+    if (found.length !== 1)
+      throw new Error(`--variants: "${w}" names ${found.length} variants; one of: ${VARIANTS.map((v) => v.name).join("; ")}`);
+    return found[0] as Variant;
+  });
+}
