@@ -47,7 +47,10 @@ const has = (frames: Frame[], test: (sym: string) => boolean) => frames.some((f)
 function kernelDoing(frames: Frame[]): string {
   if (has(frames, (s) => s === "__schedule" || s === "schedule" || s === "finish_task_switch.isra.0" || s.startsWith("finish_task_switch")))
     return "scheduler (switching threads)";
-  if (has(frames, (s) => s === "try_to_wake_up" || s === "__wake_up_common" || s.startsWith("ep_poll_callback"))) return "waking a waiter";
+  if (
+    has(frames, (s) => s === "sock_def_readable" || s.startsWith("__wake_up") || s === "try_to_wake_up" || s.startsWith("ep_poll_callback"))
+  )
+    return "waking a waiter";
   if (has(frames, (s) => s === "tcp_v4_rcv" || s === "__netif_receive_skb" || s === "process_backlog" || s === "net_rx_action"))
     return "loopback delivery (the receiver's TCP path)";
   if (has(frames, (s) => s.startsWith("tcp_") || s.startsWith("__tcp_") || s.startsWith("skb_") || s.startsWith("sock_")))

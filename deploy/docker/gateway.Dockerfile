@@ -16,4 +16,6 @@ EXPOSE 8443
 # The image's own unprivileged account: the entrypoint then runs Envoy directly, no privilege drop needed.
 USER envoy
 
-CMD ["envoy", "-c", "/etc/envoy/envoy.yaml", "--disable-hot-restart", "--log-level", "warn", "--service-node", "gateway", "--service-cluster", "gateway"]
+# The flags of gateway/src/command.ts (envoyArgs): one worker thread by default — Envoy would otherwise
+# start one per core of the host, not of the container. More cores for the gateway: raise --concurrency.
+CMD ["envoy", "-c", "/etc/envoy/envoy.yaml", "--disable-hot-restart", "--concurrency", "1", "--log-level", "warn", "--service-node", "gateway", "--service-cluster", "gateway"]

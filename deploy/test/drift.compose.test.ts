@@ -4,6 +4,8 @@
  * `npm start` runs (deploy/src/facts.ts), never from a list kept here.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { DEFAULT_CONCURRENCY, envoyArgs } from "@msa-board/gateway/command";
 import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
 import { containerAddresses, expectedContainerEnv, PER_INSTANCE } from "../src/container-env.ts";
 import {
@@ -123,6 +125,13 @@ describe("compose.yaml", () => {
         expect(service(dependency).healthcheck?.test.length ?? 0).toBeGreaterThan(0);
       }
     }
+  });
+
+  test("the gateway image runs Envoy with the gateway's flags (one worker thread by default), as the native stack does", () => {
+    const dockerfile = readFileSync(fromRoot("deploy", "docker", "gateway.Dockerfile"), "utf8");
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? "null") as string[];
+    expect(cmd).toEqual(["envoy", ...envoyArgs("/etc/envoy/envoy.yaml", { concurrency: DEFAULT_CONCURRENCY })]);
+    expect(service("gateway").command ?? null).toBeNull();
   });
 
   test("the gateway starts after the services it routes to and the Jaeger it traces to", () => {

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { envoyArgs } from "@msa-board/gateway/command";
 import { CONTAINER_TLS_DIR } from "@msa-board/gateway/options";
 import { expectedContainerEnv, PER_INSTANCE } from "../src/container-env.ts";
 import {
@@ -164,7 +165,10 @@ describe.each(["dev", "prod"] as const)("overlay %s", (overlay) => {
     expect(envoy.image).toBe(deployVersions.images.envoy);
     expect(deployVersions.images.envoy).toBe(`envoyproxy/envoy:v${stackVersions.envoy}`);
     expect(envoy.ports).toEqual([{ name: "https", containerPort: gatewayListenPort() }]);
-    expect(envoy.args?.slice(0, 2)).toEqual(["-c", "/etc/envoy/envoy.yaml"]);
+    // As many worker threads as whole cores in its CPU limit: Envoy's own default counts the node's.
+    const cores = Number(envoy.resources?.limits?.cpu);
+    expect(Number.isInteger(cores) && cores >= 1).toBe(true);
+    expect(envoy.args).toEqual(envoyArgs("/etc/envoy/envoy.yaml", { concurrency: cores }));
     const configVolume = gateway.spec.template.spec.volumes?.find((v) => v.configMap);
     expect(configVolume?.configMap?.name).toMatch(/^gateway-envoy(-[a-z0-9]{10})?$/);
     const exposed = objects().filter((o) => o.kind === "Service" && ["LoadBalancer", "NodePort"].includes(String(o.spec?.type)));

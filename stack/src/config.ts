@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import { DEFAULT_CONCURRENCY } from "@msa-board/gateway/command";
 import { freePorts, type Ports, portsFromEnv } from "./ports.ts";
 import type { Shape, UnitName } from "./shapes.ts";
 
@@ -17,11 +18,19 @@ function wholeNumberFromEnv(env: Record<string, string | undefined>, name: strin
   return n;
 }
 
+/** Envoy needs at least one worker thread: 0 is refused rather than quietly made 1. */
+function workerThreadsFromEnv(env: Record<string, string | undefined>): number {
+  const n = wholeNumberFromEnv(env, "GATEWAY_CONCURRENCY", DEFAULT_CONCURRENCY, 256);
+  if (n < 1) throw new Error(`GATEWAY_CONCURRENCY=${env.GATEWAY_CONCURRENCY}: give a whole number from 1 to 256`);
+  return n;
+}
+
 function gatewayFromEnv(env: Record<string, string | undefined>): StackConfig["gateway"] {
   return {
     trustedProxyHops: wholeNumberFromEnv(env, "GATEWAY_TRUSTED_PROXY_HOPS", 0, 10),
     hstsMaxAgeSeconds: wholeNumberFromEnv(env, "GATEWAY_HSTS_MAX_AGE", NATIVE_HSTS_MAX_AGE_SECONDS, 63_072_000),
     traceSamplePercent: wholeNumberFromEnv(env, "GATEWAY_TRACE_SAMPLE_PERCENT", 100, 100),
+    concurrency: workerThreadsFromEnv(env),
   };
 }
 
@@ -53,6 +62,12 @@ export type StackConfig = {
      * (the services follow the gateway's decision).
      */
     traceSamplePercent: number;
+    /**
+     * Envoy's worker threads (GATEWAY_CONCURRENCY, default 1): the native stack shares its cores
+     * with every service, and one worker costs less CPU per request there (gateway/README.md).
+     * Raise it when the gateway has cores of its own.
+     */
+    concurrency: number;
   };
   ports: Ports;
   replicas: Record<UnitName, number>;
@@ -129,7 +144,12 @@ export async function testConfig(
     logDir: join(dataDir, "logs"),
     runDir: join(dataDir, "run"),
     tlsDir: join(dataDir, "tls"),
-    gateway: { trustedProxyHops: 0, hstsMaxAgeSeconds: NATIVE_HSTS_MAX_AGE_SECONDS, traceSamplePercent: 100 },
+    gateway: {
+      trustedProxyHops: 0,
+      hstsMaxAgeSeconds: NATIVE_HSTS_MAX_AGE_SECONDS,
+      traceSamplePercent: 100,
+      concurrency: DEFAULT_CONCURRENCY,
+    },
     ports: await freePorts(),
     replicas: replicasFromEnv(env),
     admin: { email: "admin@test.msa-board.local", password: `admin-${crypto.randomUUID()}` },

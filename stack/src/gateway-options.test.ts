@@ -35,6 +35,14 @@ describe("the native gateway", () => {
     expect(() => devConfig({ env: { GATEWAY_TRACE_SAMPLE_PERCENT: "101" } })).toThrow(/GATEWAY_TRACE_SAMPLE_PERCENT/);
   });
 
+  test("one Envoy worker thread unless GATEWAY_CONCURRENCY says otherwise; the test stack runs what npm start runs", async () => {
+    expect(devConfig({ dataDir: "/srv/board", env: {} }).gateway.concurrency).toBe(1);
+    expect(devConfig({ dataDir: "/srv/board", env: { GATEWAY_CONCURRENCY: "4" } }).gateway.concurrency).toBe(4);
+    expect((await testConfig("/tmp/board-test", {})).gateway.concurrency).toBe(devConfig({ env: {} }).gateway.concurrency);
+    expect(() => devConfig({ env: { GATEWAY_CONCURRENCY: "0" } })).toThrow(/GATEWAY_CONCURRENCY/);
+    expect(() => devConfig({ env: { GATEWAY_CONCURRENCY: "all" } })).toThrow(/GATEWAY_CONCURRENCY/);
+  });
+
   test("nonsense is refused at start, naming the variable", () => {
     expect(() => devConfig({ env: { GATEWAY_TRUSTED_PROXY_HOPS: "-1" } })).toThrow(/GATEWAY_TRUSTED_PROXY_HOPS/);
     expect(() => devConfig({ env: { GATEWAY_TRUSTED_PROXY_HOPS: "two" } })).toThrow(/GATEWAY_TRUSTED_PROXY_HOPS/);

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEnvoyConfig } from "@msa-board/gateway";
+import { envoyArgs } from "@msa-board/gateway/command";
 import { writeEndpointsFile } from "@msa-board/gateway/endpoints";
 import { ensureLocalCertificate } from "@msa-board/gateway/local-ca";
 import type { ServiceName, StackConfig } from "./config.ts";
@@ -243,18 +244,10 @@ export class Stack {
       name: "gateway",
       command: [
         this.tools.envoy,
-        "-c",
-        envoyConfigPath,
-        "--disable-hot-restart",
-        "--log-level",
-        "warn",
+        ...envoyArgs(envoyConfigPath, { concurrency: config.gateway.concurrency }),
         // The access log is a file; flush it every second so `tail -f` shows requests as they happen.
         "--file-flush-interval-msec",
         "1000",
-        "--service-node",
-        "gateway",
-        "--service-cluster",
-        "gateway",
       ],
       health: httpHealth(`http://127.0.0.1:${config.ports.envoyAdmin}/ready`),
       address: `http://localhost:${config.ports.gateway}`,

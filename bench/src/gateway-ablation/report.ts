@@ -9,6 +9,8 @@ export type VariantRun = {
   /** CPU seconds by thread group (main, workers, other threads), user and kernel. */
   threads: ThreadCpu[];
   requests: number;
+  /** Envoy's proportional set size right after the window. */
+  pssMib: number;
 };
 
 export type VariantResult = { name: string; runs: VariantRun[]; perf?: PerfSummary };
@@ -34,8 +36,8 @@ function threadMs(runs: VariantRun[], group: string) {
 /** Per variant: Envoy's CPU per request, throughput, and that CPU by thread and user/kernel. */
 export function renderThreadTable(results: VariantResult[]): string {
   const head = [
-    "| gateway variant | Envoy CPU ms / request, median [min–max] | req/s, median | main user / kernel | workers user / kernel | other threads user / kernel | kernel share |",
-    "|---|---|---|---|---|---|---|",
+    "| gateway variant | Envoy CPU ms / request, median [min–max] | req/s, median | main user / kernel | workers user / kernel | other threads user / kernel | kernel share | PSS MiB |",
+    "|---|---|---|---|---|---|---|---|",
   ];
   const rows = results.map(({ name, runs }) => {
     const cells = THREAD_GROUPS.map((g) => {
@@ -55,7 +57,7 @@ export function renderThreadTable(results: VariantResult[]): string {
     return `| ${name} | ${medianRange(
       runs.map((r) => r.envoyMsPerRequest),
       3,
-    )} | ${median(runs.map((r) => r.throughput)).toFixed(0)} | ${cells.join(" | ")} | ${(kernel * 100).toFixed(0)} % |`;
+    )} | ${median(runs.map((r) => r.throughput)).toFixed(0)} | ${cells.join(" | ")} | ${(kernel * 100).toFixed(0)} % | ${median(runs.map((r) => r.pssMib)).toFixed(0)} |`;
   });
   return [...head, ...rows].join("\n");
 }

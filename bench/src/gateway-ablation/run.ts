@@ -68,9 +68,16 @@ async function measureVariant(m: Measure, v: Variant): Promise<{ run: VariantRun
     const threadsBefore = sampleThreads([envoy.pid]);
     const run = await load();
     const threads = threadCpuBy(threadsBefore, sampleThreads([envoy.pid]), envoyThreadGroup);
-    const cpuS = cpuSecondsBetween(before, sampleTrees({ envoy: envoy.pid })).envoy ?? Number.NaN;
+    const after = sampleTrees({ envoy: envoy.pid });
+    const cpuS = cpuSecondsBetween(before, after).envoy ?? Number.NaN;
     if (run.ok === 0) throw new Error(`${v.name}: no request succeeded (${run.errors} errors)`);
-    const measured: VariantRun = { envoyMsPerRequest: (cpuS * 1000) / run.ok, throughput: run.throughput, threads, requests: run.ok };
+    const measured: VariantRun = {
+      envoyMsPerRequest: (cpuS * 1000) / run.ok,
+      throughput: run.throughput,
+      threads,
+      requests: run.ok,
+      pssMib: (after.envoy?.pssKib ?? Number.NaN) / 1024,
+    };
     if (!m.perf) return { run: measured };
     // Envoy's real binary: the venv's `envoy` is a script that execs it under the same pid.
     const binary = basename(readlinkSync(`/proc/${envoy.pid}/exe`));
@@ -138,7 +145,7 @@ export function renderAblation(results: VariantResult[], c: Context): string {
   const lines = [
     `## Where Envoy's CPU goes (GET /postings?limit=20 through a second Envoy, wrk -t1 -c${CONNECTIONS}, ${c.seconds} s, ${c.rounds} rounds)`,
     "",
-    `Load average when it began: ${c.began}; when it ended: ${c.ended}. Envoy's CPU from /proc/<pid>/stat over the window; by thread from /proc/<pid>/task/*/stat (utime = user, stime = kernel), in ms per request, medians over the rounds.`,
+    `Load average when it began: ${c.began}; when it ended: ${c.ended}. Envoy's CPU from /proc/<pid>/stat over the window; by thread from /proc/<pid>/task/*/stat (utime = user, stime = kernel), in ms per request, medians over the rounds; Envoy's PSS (/proc/<pid>/smaps_rollup) right after the window.`,
     "",
     renderThreadTable(results),
   ];

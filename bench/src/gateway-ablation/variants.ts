@@ -14,10 +14,10 @@ export type EnvoyConfig = {
       address: { socket_address: { port_value: number } };
       filter_chains: Array<{ filters: Array<{ name: string; typed_config: unknown }> }>;
     }>;
-    clusters: Array<{ name: string }>;
+    clusters: Array<{ name: string; load_assignment?: { endpoints: unknown[] } } & Record<string, unknown>>;
   };
 };
-export type Hcm = { tracing?: unknown; access_log?: unknown; http_filters: Array<{ name: string }> };
+export type Hcm = { tracing?: unknown; access_log?: unknown; http_filters: Array<{ name: string }> } & Record<string, unknown>;
 
 export type Variant = {
   name: string;
@@ -55,6 +55,39 @@ export const tcpRelay = (config: EnvoyConfig, cluster: string) => {
   ];
 };
 
+/** Spans are made as configured, but the OTLP cluster has no endpoint: each export fails at once, locally. */
+const noExport = (config: EnvoyConfig) => {
+  const otlp = config.static_resources.clusters.find((c) => c.name === "otlp");
+  if (!otlp?.load_assignment) throw new Error("the gateway config has no otlp cluster");
+  otlp.load_assignment.endpoints = [];
+};
+
+/**
+ * Envoy as the plainest HTTP proxy it can be: one catch-all route to postings, the router filter
+ * only, no span, log, retries, timeouts, health checks, outlier detection, circuit breakers, path
+ * normalization or response headers of ours. What is left is Envoy's own HTTP/1 work per request.
+ */
+const bareHttp = (config: EnvoyConfig, hcm: Hcm) => {
+  stripAll(hcm);
+  for (const key of [
+    "normalize_path",
+    "merge_slashes",
+    "use_remote_address",
+    "internal_address_config",
+    "local_reply_config",
+    "request_headers_timeout",
+  ])
+    delete hcm[key];
+  hcm.route_config = {
+    name: "bare",
+    virtual_hosts: [{ name: "bare", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "postings", timeout: "0s" } }] }],
+  };
+  const postings = config.static_resources.clusters.find((c) => c.name === "postings");
+  if (!postings) throw new Error("the gateway config has no postings cluster");
+  for (const key of ["health_checks", "outlier_detection", "circuit_breakers", "common_lb_config"]) delete postings[key];
+  postings.lb_policy = "ROUND_ROBIN";
+};
+
 export const VARIANTS: Variant[] = [
   { name: "as configured" },
   { name: "without tracing", edit: (_c, h) => void delete h.tracing },
@@ -63,6 +96,8 @@ export const VARIANTS: Variant[] = [
   { name: "all three removed", edit: (_c, h) => stripAll(h) },
   // How Envoy runs, not what it does: one worker thread instead of one per core.
   { name: "1 worker: as configured", args: ONE_WORKER },
+  // Diagnostic: the spans' cost without sending them (not a candidate: Jaeger would get nothing).
+  { name: "1 worker: spans not exported (diagnostic)", args: ONE_WORKER, edit: (c) => noExport(c) },
   { name: "1 worker: all three removed", args: ONE_WORKER, edit: (_c, h) => stripAll(h) },
   // Diagnostic: no stats at all (the admin /stats would be empty; not a candidate).
   {
@@ -72,6 +107,7 @@ export const VARIANTS: Variant[] = [
       c.stats_config = { stats_matcher: { reject_all: true } };
     },
   },
+  { name: "1 worker: bare HTTP proxy (diagnostic)", args: ONE_WORKER, edit: bareHttp },
   { name: "1 worker: TCP relay", args: ONE_WORKER, edit: (c) => tcpRelay(c, "postings") },
 ];
 
