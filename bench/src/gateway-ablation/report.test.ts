@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { clockTicksPerSecond } from "../proc-stats.ts";
 import { sampleThreads, threadCpuBy } from "../thread-stats.ts";
-import { envoyThreadGroup, renderKernelTable, renderPlaceTable, renderThreadTable, type VariantResult } from "./report.ts";
+import { envoyThreadGroup, renderKernelTable, renderPlaceTable, renderReading, renderThreadTable, type VariantResult } from "./report.ts";
 
 test("Envoy's threads: the one whose id is the process id is main, wrk:worker_N are workers", () => {
   expect(envoyThreadGroup(10, { pid: 10, name: "envoy" })).toBe("main");
@@ -65,4 +65,18 @@ test("perf tables turn shares of samples into ms per request of that variant, pr
   expect(places).not.toContain("TCP relay");
   const kernel = renderKernelTable(results);
   expect(kernel).toContain("| as configured | 100 | 0.075 | 0.025 |");
+});
+
+test("the reading names each difference of medians, only for variants that ran", () => {
+  const reading = renderReading([
+    { name: "as configured", runs: [run(0.3, 0.2, 0.05)] },
+    { name: "without tracing", runs: [run(0.25, 0.2, 0.05)] },
+    { name: "TCP relay", runs: [run(0.08, 0.02, 0.05)] },
+    { name: "bare HTTP proxy (diagnostic)", runs: [run(0.2, 0.15, 0.05)] },
+  ]);
+  expect(reading).toContain("(TCP relay): 0.080 ms per request, 0.050 of it in the kernel.");
+  expect(reading).toContain("(bare HTTP proxy − TCP relay): 0.120 ms.");
+  expect(reading).toContain("- tracing (as configured − without tracing): 0.050 ms.");
+  expect(reading).not.toContain("access log");
+  expect(reading).not.toContain("worker per core");
 });

@@ -104,3 +104,58 @@ export const renderPlaceTable = (results: VariantResult[]) =>
 /** The kernel's share only, by what it was doing, whatever the system call (ms per request). */
 export const renderKernelTable = (results: VariantResult[]) =>
   perfTable(results, "gateway variant (kernel time only)", (space, _where, doing) => (space === "kernel" ? doing : null), 6);
+
+const medianMs = (r: VariantResult | undefined) => (r ? median(r.runs.map((x) => x.envoyMsPerRequest)) : Number.NaN);
+const kernelMs = (r: VariantResult | undefined) =>
+  r
+    ? median(
+        r.runs.map((x) =>
+          ms(
+            x.threads.reduce((n, t) => n + t.systemS, 0),
+            x.requests,
+          ),
+        ),
+      )
+    : Number.NaN;
+
+/**
+ * The table read as differences of medians, each line only when both of its variants ran: the floor
+ * of any proxy (the TCP relay), what Envoy's HTTP handling adds to it, what this gateway's config adds
+ * to the plainest HTTP proxy, what each removable part costs, and what one worker per core changes.
+ */
+export function renderReading(results: VariantResult[]): string {
+  const get = (name: string) => results.find((r) => r.name === name);
+  const diff = (a: string, b: string) => medianMs(get(a)) - medianMs(get(b));
+  const lines: string[] = [];
+  const both = (a: string, b: string) => get(a) !== undefined && get(b) !== undefined;
+  const relay = get("TCP relay");
+  if (relay) {
+    lines.push(
+      `- One loopback hop through a proxy that does no HTTP (TCP relay): ${f3(medianMs(relay))} ms per request, ${f3(kernelMs(relay))} of it in the kernel.`,
+    );
+  }
+  if (both("bare HTTP proxy (diagnostic)", "TCP relay"))
+    lines.push(
+      `- Envoy's own HTTP/1 handling on top of that hop (bare HTTP proxy − TCP relay): ${f3(diff("bare HTTP proxy (diagnostic)", "TCP relay"))} ms.`,
+    );
+  if (both("all three removed", "bare HTTP proxy (diagnostic)"))
+    lines.push(
+      `- This gateway's routes, retries, timeouts, health checks and path rules on top of the bare proxy (all three removed − bare): ${f3(diff("all three removed", "bare HTTP proxy (diagnostic)"))} ms.`,
+    );
+  for (const [part, without] of [
+    ["tracing", "without tracing"],
+    ["the access log", "without the access log"],
+    ["the filters before the router", "router filter only"],
+  ] as const) {
+    if (both("as configured", without)) lines.push(`- ${part} (as configured − ${without}): ${f3(diff("as configured", without))} ms.`);
+  }
+  if (both("spans not exported (diagnostic)", "as configured"))
+    lines.push(
+      `- of tracing, sending the spans to Jaeger (as configured − spans not exported): ${f3(diff("as configured", "spans not exported (diagnostic)"))} ms.`,
+    );
+  if (both("worker per core: as configured", "as configured"))
+    lines.push(
+      `- One worker per core instead of the stack's setting (worker per core − as configured): ${f3(diff("worker per core: as configured", "as configured"))} ms.`,
+    );
+  return lines.join("\n");
+}

@@ -1,4 +1,5 @@
 import { readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Stack } from "@msa-board/stack";
@@ -12,7 +13,15 @@ import { cpuSecondsBetween, sampleTrees } from "../proc-stats.ts";
 import { writeSection } from "../results-sections.ts";
 import { seedPostings } from "../seed.ts";
 import { sampleThreads, threadCpuBy } from "../thread-stats.ts";
-import { envoyThreadGroup, renderKernelTable, renderPlaceTable, renderThreadTable, type VariantResult, type VariantRun } from "./report.ts";
+import {
+  envoyThreadGroup,
+  renderKernelTable,
+  renderPlaceTable,
+  renderReading,
+  renderThreadTable,
+  type VariantResult,
+  type VariantRun,
+} from "./report.ts";
 import { type EnvoyConfig, type Hcm, pickVariants, type Variant } from "./variants.ts";
 
 async function ready(adminPort: number): Promise<void> {
@@ -47,17 +56,8 @@ async function measureVariant(m: Measure, v: Variant): Promise<{ run: VariantRun
   v.edit?.(config, listener.filter_chains[0]?.filters[0]?.typed_config as Hcm);
   const file = join(m.dir, "envoy-variant.json");
   writeFileSync(file, JSON.stringify(config));
-  const cmd = [
-    m.stack.tools.envoy,
-    "-c",
-    file,
-    "--disable-hot-restart",
-    "--log-level",
-    "error",
-    "--base-id",
-    String(port),
-    ...(v.args ?? []),
-  ];
+  const workers = v.workers === "per core" ? availableParallelism() : m.stack.config.gateway.concurrency;
+  const cmd = [m.stack.tools.envoy, "-c", file, "--disable-hot-restart", "--concurrency", String(workers), "--log-level", "error"];
   const envoy = Bun.spawn(cmd, { stdout: "ignore", stderr: "ignore" });
   try {
     await ready(adminPort);
@@ -114,10 +114,12 @@ export async function runGatewayAblation(argv: string[]): Promise<number> {
   const gen = await ensureLoadGenerators();
   await prepareWorkspace(tools);
   const results: VariantResult[] = variants.map((v) => ({ name: v.name, runs: [] }));
+  let workers = 0;
   const began = loadAverage();
   await withStack(tools, true, async (stack) => {
     await seedPostings(stack, 10_000);
     const base = JSON.parse(readFileSync(join(stack.config.runDir, "envoy.json"), "utf8")) as EnvoyConfig;
+    workers = stack.config.gateway.concurrency;
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? variants : [...variants].reverse();
       for (const v of order) {
@@ -132,22 +134,26 @@ export async function runGatewayAblation(argv: string[]): Promise<number> {
       }
     }
   });
-  const text = renderAblation(results, { seconds, rounds, began, ended: loadAverage(), perf: values.perf === true });
+  const text = renderAblation(results, { seconds, rounds, began, ended: loadAverage(), perf: values.perf === true, workers });
   console.log(`\n${text}`);
   writeSection(values.out as string, "gateway-ablation", text);
   console.log(`\nwritten to ${values.out}`);
   return 0;
 }
 
-type Context = { seconds: number; rounds: number; began: string; ended: string; perf: boolean };
+type Context = { seconds: number; rounds: number; began: string; ended: string; perf: boolean; workers: number };
 
 export function renderAblation(results: VariantResult[], c: Context): string {
   const lines = [
     `## Where Envoy's CPU goes (GET /postings?limit=20 through a second Envoy, wrk -t1 -c${CONNECTIONS}, ${c.seconds} s, ${c.rounds} rounds)`,
     "",
-    `Load average when it began: ${c.began}; when it ended: ${c.ended}. Envoy's CPU from /proc/<pid>/stat over the window; by thread from /proc/<pid>/task/*/stat (utime = user, stime = kernel), in ms per request, medians over the rounds; Envoy's PSS (/proc/<pid>/smaps_rollup) right after the window.`,
+    `Load average when it began: ${c.began}; when it ended: ${c.ended}. Each variant is a second Envoy with the stack's rendered config (its plain door only) and its flags — ${c.workers} worker thread${c.workers === 1 ? "" : "s"} (\`--concurrency\`) unless the name says "worker per core" (${availableParallelism()} here, Envoy's own default) — in front of the same traced services, rounds alternating the order. Envoy's CPU from /proc/<pid>/stat over the window; by thread from /proc/<pid>/task/*/stat (utime = user, stime = kernel), in ms per request, medians over the rounds; Envoy's PSS (/proc/<pid>/smaps_rollup) right after the window. Diagnostic variants turn off what a user relies on: they locate cost and are never candidates for the default.`,
     "",
     renderThreadTable(results),
+    "",
+    "Read as differences of the medians above:",
+    "",
+    renderReading(results),
   ];
   if (c.perf) {
     lines.push(
