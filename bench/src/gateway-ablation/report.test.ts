@@ -80,3 +80,11 @@ test("the reading names each difference of medians, only for variants that ran",
   expect(reading).not.toContain("access log");
   expect(reading).not.toContain("worker per core");
 });
+
+test("worker per core is read round by round against its counterpart", () => {
+  const reading = renderReading([
+    { name: "as configured", runs: [run(0.3, 0, 0), run(0.2, 0, 0), run(0.4, 0, 0)] },
+    { name: "worker per core: as configured", runs: [run(0.33, 0, 0), run(0.18, 0, 0), run(0.44, 0, 0)] },
+  ]);
+  expect(reading).toContain("per-round ratio worker per core ÷ stack's 1.10 [0.90–1.10], the stack's setting lower in 2 of 3 rounds.");
+});
