@@ -6,10 +6,10 @@
 /**
  * Worker threads (`--concurrency`). Envoy's default is one per hardware thread the machine has —
  * not the CPU a container is given. On a 2-core machine shared with every service, one worker cost
- * a median 9 % less Envoy CPU per proxied request than two in alternating pairs (15 of 21 pairs
- * lower; `npm run bench -- gateway-ablation`): its events come batched into fewer wake-ups, and
- * nothing of the gateway's behaviour changes. Match it to the cores the gateway really gets
- * (native: GATEWAY_CONCURRENCY; Kubernetes: the container's CPU limit).
+ * less Envoy CPU per proxied request than two: lower in 27 of 34 back-to-back pairs, by a median of
+ * about 9 % (`npm run bench -- gateway-ablation`, gateway/README.md). Its events come batched into
+ * fewer wake-ups, and nothing of the gateway's behaviour changes. Match it to the cores the gateway
+ * really gets (native: GATEWAY_CONCURRENCY; Kubernetes: the container's CPU limit).
  */
 export const DEFAULT_CONCURRENCY = 1;
 

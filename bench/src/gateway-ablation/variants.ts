@@ -1,7 +1,7 @@
 /**
  * The gateway variants of `npm run bench -- gateway-ablation`: the stack's own rendered Envoy config,
- * edited. Some take a part away (to find what it costs, never a candidate for the default), some
- * change only how Envoy runs (threads, stats), and one is a plain TCP relay: the cost of one loopback
+ * edited. Some take a part away (to find what it costs, never a candidate for the default), two
+ * change only how Envoy runs (its worker threads), and one is a plain TCP relay: the cost of one loopback
  * hop through any proxy on this machine, the floor an HTTP proxy cannot go below.
  */
 
