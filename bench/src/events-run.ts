@@ -3,7 +3,7 @@
  * starts a fresh stack per side, warms it up with a 500-row burst (not reported), then times one burst
  * of `--burst` outbox rows (relay and end-to-end events/s) with the CPU milliseconds per event of every
  * process tree beside it. With `--before REV` the rounds alternate between two revisions.
- *   npm run bench -- events [--burst 10000] [--rounds 3] [--before REV [--after REV|WORKTREE]] [--lag-count 1000] [--cpu-prof DIR]
+ *   npm run bench -- events [--burst 10000] [--rounds 3] [--before REV [--after REV|WORKTREE]] [--lag-count 1000] [--cpu-prof DIR [--cpu-prof-service postings|users]]
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,19 +14,26 @@ import { prepareSide, type Side, type SideStack } from "./before-after/side.ts";
 import { measureBurst, measureIdleLag } from "./events.ts";
 import { type BurstRun, renderBurstSummary } from "./events-summary.ts";
 import { loadAverage } from "./harness.ts";
-import { profilePostings } from "./postings-profiler.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
+import { profileService } from "./service-profiler.ts";
 
 const USAGE =
-  "usage: npm run bench -- events [--burst 10000] [--rounds 3] [--before REV [--after REV|WORKTREE]] [--lag-count 0] [--cpu-prof DIR]";
+  "usage: npm run bench -- events [--burst 10000] [--rounds 3] [--before REV [--after REV|WORKTREE]] [--lag-count 0] [--cpu-prof DIR [--cpu-prof-service postings|users]]";
+
+type ProfiledService = "postings" | "users";
+const isProfiledService = (name: string | undefined): name is ProfiledService => name === "postings" || name === "users";
 
 const cpuTrees = (stack: SideStack) => sampleTrees(Object.fromEntries([...stack.processes.values()].map((p) => [p.name, p.pid])));
 
-async function burstOnce(side: Side, round: number, o: { burst: number; lagCount: number; cpuProf?: string }): Promise<BurstRun> {
+async function burstOnce(
+  side: Side,
+  round: number,
+  o: { burst: number; lagCount: number; cpuProf?: { dir: string; service: ProfiledService } },
+): Promise<BurstRun> {
   const dir = mkdtempSync(join(tmpdir(), "msa-board-events-"));
   const stack = await side.startStack(dir, true);
   try {
-    const profiler = o.cpuProf ? await profilePostings(stack, o.cpuProf) : undefined;
+    const profiler = o.cpuProf ? await profileService(stack, o.cpuProf.service, o.cpuProf.dir) : undefined;
     // Warms up both services (JIT, connections, plans).
     await measureBurst(stack as unknown as Stack, { burst: 500 });
     const before = cpuTrees(stack);
@@ -50,7 +57,7 @@ async function burstOnce(side: Side, round: number, o: { burst: number; lagCount
       `${side.label} round ${round}: relay ${r.relayPerSecond.toFixed(0)} ev/s, end to end ${r.endToEndPerSecond.toFixed(0)} ev/s (load ${load})`,
     );
     console.log(`  CPU ms/event: ${busiest.join(" · ")}`);
-    if (profiler) console.log(`  postings CPU profile: ${await profiler.stop()}`);
+    if (profiler) console.log(`  ${o.cpuProf?.service} CPU profile: ${await profiler.stop()}`);
     if (o.lagCount > 0) {
       const lag = await measureIdleLag(stack as unknown as Stack, { count: o.lagCount });
       console.log(`  idle lag: ${lag.lagEvents} events, p50 ${lag.lagP50Ms} ms, p99 ${lag.lagP99Ms} ms (load ${loadAverage()})`);
@@ -72,12 +79,19 @@ export async function runEvents(argv: string[]): Promise<number> {
       after: { type: "string", default: "WORKTREE" },
       "lag-count": { type: "string", default: "0" },
       "cpu-prof": { type: "string" },
+      "cpu-prof-service": { type: "string", default: "postings" },
     },
   });
   const burst = Number(values.burst);
   const rounds = Number(values.rounds);
   const lagCount = Number(values["lag-count"]);
-  if (![burst, rounds].every((n) => Number.isInteger(n) && n >= 1) || !Number.isInteger(lagCount) || lagCount < 0) {
+  const profiled = values["cpu-prof-service"];
+  if (
+    ![burst, rounds].every((n) => Number.isInteger(n) && n >= 1) ||
+    !Number.isInteger(lagCount) ||
+    lagCount < 0 ||
+    !isProfiledService(profiled)
+  ) {
     console.error(USAGE);
     return 2;
   }
@@ -88,7 +102,8 @@ export async function runEvents(argv: string[]): Promise<number> {
     // Alternating order: a machine that drifts during the session weighs on both sides alike.
     const order = before ? (round % 2 === 1 ? [before, after] : [after, before]) : [after];
     for (const side of order) {
-      const cpuProf = side === after && values["cpu-prof"] ? join(values["cpu-prof"], `round-${round}`) : undefined;
+      const cpuProf =
+        side === after && values["cpu-prof"] ? { dir: join(values["cpu-prof"], `round-${round}`), service: profiled } : undefined;
       runs.push(await burstOnce(side, round, { burst, lagCount, ...(cpuProf ? { cpuProf } : {}) }));
     }
   }

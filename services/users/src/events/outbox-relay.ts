@@ -5,7 +5,6 @@ import type { Logger } from "@msa-board/service-kit/logger";
 import { contextFromTraceparent, withRedisSpan } from "@msa-board/service-kit/tracing";
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { suppressTracing } from "@opentelemetry/core";
-import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { type ClaimedEvent, OutboxRepository } from "./outbox-repository.ts";
 
@@ -139,20 +138,20 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<BatchResult> {
     const transaction = this.o.db.transaction(async (tx): Promise<BatchResult> => {
-      const [lock] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`);
-      if (!lock?.locked) return { published: 0, claimed: 0 }; // another relay is publishing right now
       const outbox = new OutboxRepository(tx);
-      const batch = await outbox.claimBatch(this.o.batchSize);
+      // Empty also while another relay holds the lock: this one idles until the next wake or poll.
+      const batch = await outbox.claimBatch(this.o.batchSize, RELAY_LOCK_KEY);
       // Every XADD of the batch goes out at once, pipelined on the one connection: Redis appends them
       // in order, and the batch costs one round trip instead of one per row.
       const sent = await Promise.allSettled(batch.map((event) => this.publishOne(event)));
       const acknowledged: string[] = [];
+      const { afterPublish } = this.options;
       let error: unknown;
       for (const [i, event] of batch.entries()) {
         const outcome = sent[i];
         try {
           if (outcome?.status === "rejected") throw outcome.reason;
-          await this.options.afterPublish?.(event);
+          if (afterPublish) await afterPublish(event);
           acknowledged.push(event.id);
         } catch (err) {
           // Only the rows before the first failure are marked; later rows Redis did take are

@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { and, asc, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../db/client.ts";
 import { outbox } from "../db/schema.ts";
 import type { Envelope, PendingEvent } from "./envelope.ts";
@@ -23,33 +23,37 @@ export class OutboxRepository {
     });
   }
 
+  // The relay's statements are prepared (named, parsed and planned once per connection by
+  // postgres.js) and take the batch as one array parameter: unprepared, each cost a second round trip
+  // to describe its parameters, and the marking's `in ($1 … $500)` took drizzle longer to build than
+  // the batch's XADDs took to send (profile of a 10,000-row burst).
+
   /**
-   * Locks the oldest unpublished rows (skipping rows another relay holds) until the transaction ends.
-   * Call inside a transaction.
+   * Takes the relay's transaction lock and, only if it got it, locks the oldest unpublished rows
+   * (skipping rows another relay holds) until the transaction ends — in one statement: the lock is an
+   * uncorrelated subquery, which PostgreSQL runs once, before the scan, as the scan's one-time
+   * filter. Empty when another relay holds the lock or nothing waits. Call inside a transaction.
    */
-  async claimBatch(limit: number): Promise<ClaimedEvent[]> {
-    const rows = await this.db.execute<{
-      id: string;
-      type: string;
-      occurred_at: string;
-      traceparent: string | null;
-      data: Record<string, unknown>;
-    }>(sql`
-      select id, type, to_json(occurred_at)#>>'{}' as occurred_at, traceparent, data
-      from ${outbox}
-      where published_at is null
-      order by occurred_at, id
-      limit ${limit}
-      for update skip locked`);
+  async claimBatch(limit: number, lockKey: number): Promise<ClaimedEvent[]> {
+    const rows = await this.db
+      .select({
+        id: outbox.id,
+        type: outbox.type,
+        // ISO 8601 from the database: the envelope's `occurredAt` without parsing a Date per row.
+        occurredAt: sql<string>`to_char(${outbox.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+        traceparent: outbox.traceparent,
+        data: outbox.data,
+      })
+      .from(outbox)
+      .where(and(isNull(outbox.publishedAt), sql`(select pg_try_advisory_xact_lock(${lockKey}))`))
+      .orderBy(asc(outbox.occurredAt), asc(outbox.id))
+      .limit(limit)
+      .for("update", { skipLocked: true })
+      .prepare("outbox_claim")
+      .execute();
     return rows.map((row) => ({
       id: row.id,
-      envelope: {
-        id: row.id,
-        type: row.type,
-        occurredAt: new Date(row.occurred_at).toISOString(),
-        traceparent: row.traceparent,
-        data: row.data,
-      },
+      envelope: { id: row.id, type: row.type, occurredAt: row.occurredAt, traceparent: row.traceparent, data: row.data },
     }));
   }
 
@@ -59,7 +63,9 @@ export class OutboxRepository {
     await this.db
       .update(outbox)
       .set({ publishedAt: sql`now()`, attempts: sql`${outbox.attempts} + 1`, lastError: null })
-      .where(inArray(outbox.id, ids));
+      .where(sql`${outbox.id} = any(${sql.param(ids)}::uuid[])`)
+      .prepare("outbox_mark_published")
+      .execute();
   }
 
   async recordFailure(id: string, error: string): Promise<void> {
