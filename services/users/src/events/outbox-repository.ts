@@ -33,6 +33,10 @@ export class OutboxRepository {
    * (skipping rows another relay holds) until the transaction ends — in one statement: the lock is an
    * uncorrelated subquery, which PostgreSQL runs once, before the scan, as the scan's one-time
    * filter. Empty when another relay holds the lock or nothing waits. Call inside a transaction.
+   *
+   * The statement's snapshot is taken before it gets the lock, so it may predate the commit of the
+   * relay that held it; `for update` is what keeps that relay's rows out: locking a row that a
+   * committed transaction changed re-checks the newest version, which is no longer unpublished.
    */
   async claimBatch(limit: number, lockKey: number): Promise<ClaimedEvent[]> {
     const rows = await this.db
