@@ -80,10 +80,10 @@ try {
     await client.sql.begin(async (tx) => {
       for (let i = 0; i < n; i += 1_000) await tx`insert into outbox ${tx(rows.slice(i, i + 1_000), "id", "type", "traceparent", "data")}`;
     });
-    // As main.ts wires it: no per-command timer on the relay's XADDs.
+    // As main.ts wires it: the kit's client, no per-command timer on the relay's XADDs.
     const relay = new OutboxRelay({
       db: client.db,
-      redis: redis.withCommandOptions({ timeout: 0 }),
+      redis,
       stream,
       logger,
       tracer: tracing.tracer,

@@ -56,8 +56,8 @@ export function createNoticesRedis(url: string, logger?: Logger) {
   const client = createClient({
     url,
     scripts,
-    commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
     ...resilientRedisOptions(timing),
+    commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
   });
   if (logger) {
     restartHungConnectAttempts(client, logger, "notices Redis", timing.connectTimeoutMs + timing.silenceTimeoutMs);

@@ -258,8 +258,8 @@ describe("OutboxRelay with a stalled Redis connection", () => {
       const opened = proxy.connectionsOpened;
       proxy.stall();
       const [id] = await addEvents(1);
-      // Without node-redis's per-command timer, as main.ts wires the relay: the silence timeout alone bounds the XADD.
-      relay({ redis: viaProxy.withCommandOptions({ timeout: 0 }), stream, backoff: { initialMs: 20, maxMs: 100 } }).start();
+      // The kit's client has no per-command timer: the silence timeout alone bounds the XADD.
+      relay({ redis: viaProxy, stream, backoff: { initialMs: 20, maxMs: 100 } }).start();
       // The XADD goes unanswered: the silence timeout drops the connection and the client opens another.
       await eventually(() => proxy.connectionsOpened > opened, 5_000);
       expect(await unpublished()).toBeGreaterThanOrEqual(1);
