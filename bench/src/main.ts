@@ -36,6 +36,10 @@ if (process.argv[2] === "events") {
   const { runEvents } = await import("./events-run.ts");
   process.exit(await runEvents(process.argv.slice(3)));
 }
+if (process.argv[2] === "tracing-tax") {
+  const { runTracingTax } = await import("./tracing-tax/run.ts");
+  process.exit(await runTracingTax(process.argv.slice(3)));
+}
 if (process.argv[2] === "compare") {
   const { runCompare } = await import("./compare/run.ts");
   process.exit(await runCompare(process.argv.slice(3)));

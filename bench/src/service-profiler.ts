@@ -38,7 +38,8 @@ export async function profileService(
   const service = stack.processes.get(name) as Supervised | undefined;
   if (!service) throw new Error(`--cpu-prof needs the microservices shape's ${name} process`);
   mkdirSync(dir, { recursive: true });
-  service.spec.env.BUN_OPTIONS = `--cpu-prof-md --cpu-prof-dir=${dir}`;
+  // The markdown to read, and the Chrome .cpuprofile beside it for tools that count samples.
+  service.spec.env.BUN_OPTIONS = `--cpu-prof --cpu-prof-md --cpu-prof-dir=${dir}`;
   await restart(service, name);
   return {
     async stop() {

@@ -1,0 +1,129 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Stack } from "@msa-board/stack";
+import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-board/stack/tools";
+import { prepareWorkspace } from "@msa-board/stack/workspace";
+import { loadAverage, withStack } from "../harness.ts";
+import { profileService } from "../service-profiler.ts";
+import { writeSection } from "../results-sections.ts";
+import { seedPostings } from "../seed.ts";
+import { readSide, renderProfileDiff } from "./profile-diff.ts";
+import { msPerRequest, ratios, renderTracingTax } from "./report.ts";
+import { measureWindow, type TaxWindow, warmUp } from "./window.ts";
+
+const USAGE = "usage: npm run bench -- tracing-tax [--rounds 4] [--seconds 8] [--warmup 20] [--cpu-prof DIR] [--no-write] [--raw FILE]";
+
+export type TaxOptions = { rounds: number; seconds: number; warmupS: number };
+
+/**
+ * A stack waits while the other one runs. The kit's idle trim (packages/service-kit, memory/idle-trim.ts)
+ * drops a Bun service's compiled code after 30 s quiet, and the recompiling would then land in the
+ * next window (measured: 1.47 against 1.02 ms per request). So no wait may come near 30 s: warm-ups
+ * go in turns, and a window is at most MAX_WINDOW_S.
+ */
+const WARMUP_TURN_S = 5;
+const MAX_WINDOW_S = 20;
+
+/**
+ * The alternation itself, on two running stacks: both warmed up, then per round one window on each,
+ * the order swapped every round. Also used by `npm run bench` for its tracing-tax row.
+ */
+export async function alternate(
+  gen: LoadGenerators,
+  traced: Stack,
+  untraced: Stack,
+  o: TaxOptions,
+): Promise<{ windows: TaxWindow[]; sent: Record<TaxWindow["side"], number> }> {
+  // Every request each stack was sent, warm-ups included: a CPU profile of the whole run is divided by it.
+  const sent = { traced: 0, untraced: 0 };
+  console.log(`▸ warming up both stacks (${o.warmupS} s each, in turns of at most ${WARMUP_TURN_S} s)`);
+  for (let done = 0; done < o.warmupS; done += WARMUP_TURN_S) {
+    const turn = Math.min(WARMUP_TURN_S, o.warmupS - done);
+    sent.traced += await warmUp(gen, traced, turn);
+    sent.untraced += await warmUp(gen, untraced, turn);
+  }
+  const windows: TaxWindow[] = [];
+  for (let round = 1; round <= o.rounds; round++) {
+    const sides = round % 2 === 1 ? (["traced", "untraced"] as const) : (["untraced", "traced"] as const);
+    for (const [i, side] of sides.entries()) {
+      const [stack, idle] = side === "traced" ? [traced, untraced] : [untraced, traced];
+      const w = await measureWindow(gen, stack, idle, { side, round, slot: i + 1, seconds: o.seconds });
+      windows.push(w);
+      sent[side] += w.rewarmSent + w.cpu.served;
+      console.log(
+        `  round ${round} ${side.padEnd(8)} ${w.cpu.throughput.toFixed(0).padStart(5)} req/s, ${(msPerRequest(w.cpu) as number).toFixed(3)} ms CPU per request (load ${w.loadAverage})`,
+      );
+    }
+  }
+  return { windows, sent };
+}
+
+/**
+ * `npm run bench -- tracing-tax`: a traced and an untraced throw-away stack at once, alternating
+ * short windows between them, so the ratio compares like with like on a machine that drifts.
+ */
+export async function runTracingTax(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rounds: { type: "string", default: "4" },
+      seconds: { type: "string", default: "8" },
+      warmup: { type: "string", default: "20" },
+      "cpu-prof": { type: "string" },
+      "no-write": { type: "boolean", default: false },
+      out: { type: "string", default: join(import.meta.dir, "..", "..", "RESULTS.md") },
+      raw: { type: "string", default: join(import.meta.dir, "..", "..", "results", "tracing-tax.json") },
+    },
+  });
+  const o: TaxOptions = { rounds: Number(values.rounds), seconds: Number(values.seconds), warmupS: Number(values.warmup) };
+  if (!Number.isInteger(o.rounds) || o.rounds < 1 || !(o.seconds >= 1 && o.seconds <= MAX_WINDOW_S) || !(o.warmupS >= 1)) {
+    console.error(`${USAGE}\n--rounds takes a whole number ≥ 1, --seconds a number from 1 to ${MAX_WINDOW_S}, --warmup a number ≥ 1`);
+    return 2;
+  }
+  const began = loadAverage();
+  const started = new Date().toISOString();
+  const tools = await ensureTools();
+  const gen = await ensureLoadGenerators();
+  await prepareWorkspace(tools);
+  const cpuProf = values["cpu-prof"];
+  const windows = await withStack(tools, true, (traced) =>
+    withStack(tools, false, async (untraced) => {
+      await seedPostings(traced, 10_000);
+      await seedPostings(untraced, 10_000);
+      if (!cpuProf) return (await alternate(gen, traced, untraced, o)).windows;
+      // Both postings restarted under the profiler, so each side pays the profiler alike.
+      const profilers = {
+        traced: await profileService(traced, "postings", join(cpuProf, "traced")),
+        untraced: await profileService(untraced, "postings", join(cpuProf, "untraced")),
+      };
+      const result = await alternate(gen, traced, untraced, o);
+      for (const side of ["traced", "untraced"] as const) {
+        console.log(`▸ CPU profile of ${side} postings, ${result.sent[side]} requests sent: ${await profilers[side].stop()}`);
+        writeFileSync(join(cpuProf, side, "requests.json"), JSON.stringify({ sent: result.sent[side] }));
+      }
+      const diff = renderProfileDiff(
+        (await readSide(join(cpuProf, "traced"))).counts,
+        result.sent.traced,
+        (await readSide(join(cpuProf, "untraced"))).counts,
+        result.sent.untraced,
+      );
+      writeFileSync(join(cpuProf, "diff.md"), `${diff}\n`);
+      console.log(`\n${diff}\n`);
+      return result.windows;
+    }),
+  );
+  const section = renderTracingTax(windows, { started, ...o, loadAverage: { began, ended: loadAverage() } });
+  console.log(`\n${section}`);
+  const r = ratios(windows);
+  if (r.throughput.length === 0) throw new Error("no round measured both sides");
+  mkdirSync(dirname(values.raw as string), { recursive: true });
+  writeFileSync(values.raw as string, `${JSON.stringify({ started, options: o, windows }, null, 2)}\n`);
+  if (values["no-write"]) {
+    console.log(`\nraw windows: ${values.raw} (RESULTS.md left as it was)`);
+    return 0;
+  }
+  writeSection(values.out as string, "tracing-tax", section);
+  console.log(`\nwritten to ${values.out} (raw windows: ${values.raw})`);
+  return 0;
+}
