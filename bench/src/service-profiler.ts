@@ -1,28 +1,6 @@
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-
-/** What the profiler needs of a stack's service process (a supervised ManagedProcess). */
-type Supervised = {
-  pid?: number;
-  spec: { env: Record<string, string> };
-  kill(signal?: NodeJS.Signals): boolean;
-  healthy(): Promise<boolean>;
-};
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
-
-/** SIGTERM the process and wait until the supervisor has it running (and healthy) again under a new pid. */
-async function restart(p: Supervised, name: string): Promise<void> {
-  const old = p.pid;
-  p.kill("SIGTERM");
-  await until(async () => p.pid !== undefined && p.pid !== old && (await p.healthy()), `${name} to restart`);
-}
+import { restart, type Supervised, until } from "./restart-process.ts";
 
 /**
  * Restarts one of the stack's Bun services (postings, users) under Bun's sampling profiler

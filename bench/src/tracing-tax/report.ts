@@ -46,11 +46,11 @@ const diffCell = (windows: TaxWindow[], f: (w: TaxWindow) => number | undefined)
 };
 
 /** Per process tree, the busiest in the traced windows first; then the runner and the load generator as measured. */
-function processTable(windows: TaxWindow[]): string[] {
+function processTable(windows: TaxWindow[], l: Labels): string[] {
   const names = [...new Set(windows.flatMap((w) => Object.keys(w.cpu.cpuS)))];
   const tracedMedian = (n: string) => median(defined(pick(windows, "traced").map((w) => msPerRequest(w.cpu, n))));
   names.sort((a, b) => (tracedMedian(b) || 0) - (tracedMedian(a) || 0));
-  const lines = ["| CPU ms per request, by process | tracing off | 100 % traced | traced − off (median of rounds) |", "|---|---|---|---|"];
+  const lines = [`| CPU ms per request, by process | ${l.untraced} | ${l.traced} | Δ (median of rounds) |`, "|---|---|---|---|"];
   const row = (label: string, f: (w: TaxWindow) => number | undefined) =>
     `| ${label} | ${cell(defined(pick(windows, "untraced").map(f)))} | ${cell(defined(pick(windows, "traced").map(f)))} | ${diffCell(windows, f)} |`;
   for (const n of names) lines.push(row(n, (w) => msPerRequest(w.cpu, n)));
@@ -73,9 +73,9 @@ const threadMs = (w: TaxWindow, process: string, thread: string, part: "userS" |
 };
 
 /** Per thread name of the split-out processes: user and kernel CPU per request, each side's median, and the difference. */
-function threadTable(windows: TaxWindow[]): string[] {
+function threadTable(windows: TaxWindow[], l: Labels): string[] {
   const lines = [
-    "| process · thread | user, off | user, traced | user Δ | kernel, off | kernel, traced | kernel Δ |",
+    `| process · thread | user, ${l.untraced} | user, ${l.traced} | user Δ | kernel, ${l.untraced} | kernel, ${l.traced} | kernel Δ |`,
     "|---|---|---|---|---|---|---|",
   ];
   const processes = [...new Set(windows.flatMap((w) => Object.keys(w.threads)))];
@@ -104,10 +104,40 @@ function threadTable(windows: TaxWindow[]): string[] {
   return lines;
 }
 
-export type TaxMeta = { started: string; rounds: number; seconds: number; warmupS: number; loadAverage: { began: string; ended: string } };
+export type TaxMeta = {
+  started: string;
+  rounds: number;
+  seconds: number;
+  warmupS: number;
+  loadAverage: { began: string; ended: string };
+  /** Environment given to the traced stack's processes (`--traced-env`), to measure a knob; empty for none. */
+  variant?: string;
+};
+
+/** What the two sides are: tracing on and off, or (`--variant-env`) the traced stack as configured and with a knob turned. */
+export type Labels = { traced: string; untraced: string };
+export const TAX_LABELS: Labels = { traced: "100 % traced", untraced: "tracing off" };
+
+/** A knob measured on two traced stacks: the first as configured, the second with `variant`. */
+export function renderKnob(windows: TaxWindow[], meta: TaxMeta & { variant: string }): string {
+  const labels = { traced: "as configured", untraced: "with the knob" };
+  const r = ratios(windows);
+  return [
+    `## A tracing knob: ${meta.variant} (GET /postings?limit=20 through the gateway, wrk -t1 -c16; both stacks traced)`,
+    "",
+    `${meta.rounds} rounds of ${meta.seconds} s after ${meta.warmupS} s of warm-up, load average ${meta.loadAverage.began} → ${meta.loadAverage.ended}. Δ = as configured − with the knob: positive means the knob saves that much.`,
+    "",
+    `- throughput as configured ÷ with the knob, per round: ${cell(r.throughput, 2)}; CPU per request with the knob ÷ as configured: ${cell(r.cpu, 2)}`,
+    "",
+    ...processTable(windows, labels),
+    "",
+    ...threadTable(windows, labels),
+  ].join("\n");
+}
 
 /** The tracing-tax section of RESULTS.md. */
 export function renderTracingTax(windows: TaxWindow[], meta: TaxMeta): string {
+  const labels = TAX_LABELS;
   const r = ratios(windows);
   const idle = (side: TaxWindow["side"]) =>
     cell(
@@ -122,16 +152,17 @@ export function renderTracingTax(windows: TaxWindow[], meta: TaxMeta): string {
       `each seeded with 10,000 postings and warmed up for ${meta.warmupS} s; then ${meta.rounds} rounds of one ${meta.seconds} s window on each ` +
       "(after a 1 s re-warm), the order alternating round by round, so a machine that drifts weighs on both sides alike. " +
       "CPU per request is each process tree's utime+stime from /proc over the window divided by the requests served. " +
-      "Medians, [min–max] over the rounds. Raw windows: [`results/tracing-tax.json`](results/tracing-tax.json).",
+      "Medians, [min–max] over the rounds. Raw windows: [`results/tracing-tax.json`](results/tracing-tax.json)." +
+      (meta.variant ? ` The traced stack ran with: ${meta.variant}.` : ""),
     "",
     `- **throughput traced ÷ untraced, per round: ${cell(r.throughput, 2)}** (goal ≥ 0.90; wall-clock, moves with other load)`,
     `- CPU per request untraced ÷ traced, per round: ${cell(r.cpu, 2)} (the same ratio on a CPU-bound machine, counted from this stack's own CPU only)`,
     `- the idle stack meanwhile, in ms of CPU per second (the same for both sides, so it weighs on neither): the untraced one ${idle("traced")}, the traced one ${idle("untraced")}`,
     "",
-    ...processTable(windows),
+    ...processTable(windows, labels),
     "",
-    "By thread (CPU ms per request, medians; Δ = median of the rounds' traced − off). Bun's main thread runs JavaScript; JavaScriptCore compiles on its JIT worker threads and marks and sweeps on its heap helper threads; Go names every thread after its process; kernel time is mostly the loopback TCP stack.",
+    "By thread (CPU ms per request, medians; Δ = median of the rounds' traced − off, as above). Bun's main thread runs JavaScript; JavaScriptCore compiles on its JIT worker threads and marks and sweeps on its heap helper threads; Go names every thread after its process; kernel time is mostly the loopback TCP stack.",
     "",
-    ...threadTable(windows),
+    ...threadTable(windows, labels),
   ].join("\n");
 }

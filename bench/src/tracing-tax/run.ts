@@ -6,13 +6,15 @@ import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-boa
 import { prepareWorkspace } from "@msa-board/stack/workspace";
 import { loadAverage, withStack } from "../harness.ts";
 import { profileService } from "../service-profiler.ts";
+import { restartWithEnv } from "../restart-process.ts";
 import { writeSection } from "../results-sections.ts";
 import { seedPostings } from "../seed.ts";
 import { readSide, renderProfileDiff } from "./profile-diff.ts";
-import { msPerRequest, ratios, renderTracingTax } from "./report.ts";
+import { msPerRequest, ratios, renderKnob, renderTracingTax } from "./report.ts";
 import { measureWindow, type TaxWindow, warmUp } from "./window.ts";
 
-const USAGE = "usage: npm run bench -- tracing-tax [--rounds 4] [--seconds 8] [--warmup 20] [--cpu-prof DIR] [--no-write] [--raw FILE]";
+const USAGE =
+  "usage: npm run bench -- tracing-tax [--rounds 4] [--seconds 8] [--warmup 20] [--cpu-prof DIR] [--traced-env PROCESS:KEY=VALUE]… [--variant-env PROCESS:KEY=VALUE]… [--no-write] [--raw FILE]";
 
 export type TaxOptions = { rounds: number; seconds: number; warmupS: number };
 
@@ -59,6 +61,18 @@ export async function alternate(
   return { windows, sent };
 }
 
+/** `--traced-env jaeger:GOMAXPROCS=1` → jaeger gets GOMAXPROCS=1; undefined when one is malformed. */
+export function parseTracedEnv(specs: string[]): Map<string, Record<string, string>> | undefined {
+  const out = new Map<string, Record<string, string>>();
+  for (const spec of specs) {
+    const m = /^([\w-]+):(\w+)=(.*)$/.exec(spec);
+    if (!m) return undefined;
+    const [, name, key, value] = m as unknown as [string, string, string, string];
+    out.set(name, { ...out.get(name), [key]: value });
+  }
+  return out;
+}
+
 /**
  * `npm run bench -- tracing-tax`: a traced and an untraced throw-away stack at once, alternating
  * short windows between them, so the ratio compares like with like on a machine that drifts.
@@ -71,6 +85,8 @@ export async function runTracingTax(argv: string[]): Promise<number> {
       seconds: { type: "string", default: "8" },
       warmup: { type: "string", default: "20" },
       "cpu-prof": { type: "string" },
+      "traced-env": { type: "string", multiple: true, default: [] },
+      "variant-env": { type: "string", multiple: true, default: [] },
       "no-write": { type: "boolean", default: false },
       out: { type: "string", default: join(import.meta.dir, "..", "..", "RESULTS.md") },
       raw: { type: "string", default: join(import.meta.dir, "..", "..", "results", "tracing-tax.json") },
@@ -81,49 +97,78 @@ export async function runTracingTax(argv: string[]): Promise<number> {
     console.error(`${USAGE}\n--rounds takes a whole number ≥ 1, --seconds a number from 1 to ${MAX_WINDOW_S}, --warmup a number ≥ 1`);
     return 2;
   }
+  const tracedEnv = parseTracedEnv(values["traced-env"] as string[]);
+  const variantEnv = parseTracedEnv(values["variant-env"] as string[]);
+  if (tracedEnv === undefined || variantEnv === undefined) {
+    console.error(`${USAGE}\n--traced-env and --variant-env take PROCESS:KEY=VALUE, e.g. jaeger:GOMAXPROCS=1`);
+    return 2;
+  }
   const began = loadAverage();
   const started = new Date().toISOString();
   const tools = await ensureTools();
   const gen = await ensureLoadGenerators();
   await prepareWorkspace(tools);
   const cpuProf = values["cpu-prof"];
+  // With --variant-env the second stack is traced too, with the knob: the same alternation then measures the knob.
+  const knob = variantEnv.size > 0;
   const windows = await withStack(tools, true, (traced) =>
-    withStack(tools, false, async (untraced) => {
+    withStack(tools, knob, async (untraced) => {
       await seedPostings(traced, 10_000);
       await seedPostings(untraced, 10_000);
+      for (const [stack, envs] of [[traced, tracedEnv] as const, [untraced, variantEnv] as const])
+        for (const [name, env] of envs) {
+          console.log(`▸ restarting ${stack === traced ? "the first" : "the second"} stack's ${name} with ${JSON.stringify(env)}`);
+          await restartWithEnv(stack, name, env);
+        }
       if (!cpuProf) return (await alternate(gen, traced, untraced, o)).windows;
-      // Both postings restarted under the profiler, so each side pays the profiler alike.
-      const profilers = {
-        traced: await profileService(traced, "postings", join(cpuProf, "traced")),
-        untraced: await profileService(untraced, "postings", join(cpuProf, "untraced")),
-      };
-      const result = await alternate(gen, traced, untraced, o);
-      for (const side of ["traced", "untraced"] as const) {
-        console.log(`▸ CPU profile of ${side} postings, ${result.sent[side]} requests sent: ${await profilers[side].stop()}`);
-        writeFileSync(join(cpuProf, side, "requests.json"), JSON.stringify({ sent: result.sent[side] }));
-      }
-      const diff = renderProfileDiff(
-        (await readSide(join(cpuProf, "traced"))).counts,
-        result.sent.traced,
-        (await readSide(join(cpuProf, "untraced"))).counts,
-        result.sent.untraced,
-      );
-      writeFileSync(join(cpuProf, "diff.md"), `${diff}\n`);
-      console.log(`\n${diff}\n`);
-      return result.windows;
+      return profiled(gen, traced, untraced, o, cpuProf);
     }),
   );
-  const section = renderTracingTax(windows, { started, ...o, loadAverage: { began, ended: loadAverage() } });
+  const meta = { started, ...o, loadAverage: { began, ended: loadAverage() }, variant: describeEnv(tracedEnv) };
+  const section = knob ? renderKnob(windows, { ...meta, variant: describeEnv(variantEnv) }) : renderTracingTax(windows, meta);
   console.log(`\n${section}`);
-  const r = ratios(windows);
-  if (r.throughput.length === 0) throw new Error("no round measured both sides");
+  if (ratios(windows).throughput.length === 0) throw new Error("no round measured both sides");
   mkdirSync(dirname(values.raw as string), { recursive: true });
-  writeFileSync(values.raw as string, `${JSON.stringify({ started, options: o, windows }, null, 2)}\n`);
-  if (values["no-write"]) {
+  const envs = { tracedEnv: Object.fromEntries(tracedEnv), variantEnv: Object.fromEntries(variantEnv) };
+  writeFileSync(values.raw as string, `${JSON.stringify({ started, options: o, ...envs, windows }, null, 2)}\n`);
+  // A knob's A/B is a look at one setting, not the figure RESULTS.md reports.
+  if (values["no-write"] || knob) {
     console.log(`\nraw windows: ${values.raw} (RESULTS.md left as it was)`);
     return 0;
   }
   writeSection(values.out as string, "tracing-tax", section);
   console.log(`\nwritten to ${values.out} (raw windows: ${values.raw})`);
   return 0;
+}
+
+const describeEnv = (envs: Map<string, Record<string, string>>) =>
+  [...envs]
+    .map(
+      ([n, env]) =>
+        `${n}: ${Object.entries(env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}`,
+    )
+    .join("; ");
+
+/** The alternation with both postings under Bun's profiler (each side pays it alike), then the two profiles compared. */
+async function profiled(gen: LoadGenerators, traced: Stack, untraced: Stack, o: TaxOptions, dir: string): Promise<TaxWindow[]> {
+  const profilers = {
+    traced: await profileService(traced, "postings", join(dir, "traced")),
+    untraced: await profileService(untraced, "postings", join(dir, "untraced")),
+  };
+  const result = await alternate(gen, traced, untraced, o);
+  for (const side of ["traced", "untraced"] as const) {
+    console.log(`▸ CPU profile of ${side} postings, ${result.sent[side]} requests sent: ${await profilers[side].stop()}`);
+    writeFileSync(join(dir, side, "requests.json"), JSON.stringify({ sent: result.sent[side] }));
+  }
+  const diff = renderProfileDiff(
+    (await readSide(join(dir, "traced"))).counts,
+    result.sent.traced,
+    (await readSide(join(dir, "untraced"))).counts,
+    result.sent.untraced,
+  );
+  writeFileSync(join(dir, "diff.md"), `${diff}\n`);
+  console.log(`\n${diff}\n`);
+  return result.windows;
 }
