@@ -45,6 +45,7 @@ test("the section names the ratios, each process and each thread with its traced
     rounds: 3,
     seconds: 8,
     warmupS: 5,
+    warm: "warmed up",
     loadAverage: { began: "0.1", ended: "0.2" },
   });
   expect(text).toContain("throughput traced ÷ untraced, per round: 0.85 [0.80–0.90]");

@@ -109,6 +109,8 @@ export type TaxMeta = {
   rounds: number;
   seconds: number;
   warmupS: number;
+  /** How the warm-up ended (how long it took for the JIT to settle). */
+  warm: string;
   loadAverage: { began: string; ended: string };
   /** Environment given to the traced stack's processes (`--traced-env`), to measure a knob; empty for none. */
   variant?: string;
@@ -125,7 +127,7 @@ export function renderKnob(windows: TaxWindow[], meta: TaxMeta & { variant: stri
   return [
     `## A tracing knob: ${meta.variant} (GET /postings?limit=20 through the gateway, wrk -t1 -c16; both stacks traced)`,
     "",
-    `${meta.rounds} rounds of ${meta.seconds} s after ${meta.warmupS} s of warm-up, load average ${meta.loadAverage.began} → ${meta.loadAverage.ended}. Δ = as configured − with the knob: positive means the knob saves that much.`,
+    `${meta.rounds} rounds of ${meta.seconds} s; ${meta.warm}; load average ${meta.loadAverage.began} → ${meta.loadAverage.ended}. Δ = as configured − with the knob: positive means the knob saves that much.`,
     "",
     `- throughput as configured ÷ with the knob, per round: ${cell(r.throughput, 2)}; CPU per request with the knob ÷ as configured: ${cell(r.cpu, 2)}`,
     "",
@@ -149,7 +151,7 @@ export function renderTracingTax(windows: TaxWindow[], meta: TaxMeta): string {
     "",
     `Latest \`npm run bench -- tracing-tax\` (started ${meta.started}; load average when it began ${meta.loadAverage.began}, when it ended ${meta.loadAverage.ended}). ` +
       "Two throw-away stacks run at once, one with 100 % tracing into Jaeger and one with tracing off (`OTEL_SDK_DISABLED=true`, no Envoy export), " +
-      `each seeded with 10,000 postings and warmed up for ${meta.warmupS} s; then ${meta.rounds} rounds of one ${meta.seconds} s window on each ` +
+      `each seeded with 10,000 postings and ${meta.warm}; then ${meta.rounds} rounds of one ${meta.seconds} s window on each ` +
       "(after a 1 s re-warm), the order alternating round by round, so a machine that drifts weighs on both sides alike. " +
       "CPU per request is each process tree's utime+stime from /proc over the window divided by the requests served. " +
       "Medians, [min–max] over the rounds. Raw windows: [`results/tracing-tax.json`](results/tracing-tax.json)." +

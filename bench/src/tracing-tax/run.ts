@@ -14,7 +14,7 @@ import { msPerRequest, ratios, renderKnob, renderTracingTax } from "./report.ts"
 import { measureWindow, type TaxWindow, warmUp } from "./window.ts";
 
 const USAGE =
-  "usage: npm run bench -- tracing-tax [--rounds 4] [--seconds 8] [--warmup 20] [--cpu-prof DIR] [--traced-env PROCESS:KEY=VALUE]… [--variant-env PROCESS:KEY=VALUE]… [--no-write] [--raw FILE]";
+  "usage: npm run bench -- tracing-tax [--rounds 4] [--seconds 8] [--warmup 15] [--cpu-prof DIR] [--traced-env PROCESS:KEY=VALUE]… [--variant-env PROCESS:KEY=VALUE]… [--no-write] [--raw FILE]";
 
 export type TaxOptions = { rounds: number; seconds: number; warmupS: number };
 
@@ -25,6 +25,12 @@ export type TaxOptions = { rounds: number; seconds: number; warmupS: number };
  * go in turns, and a window is at most MAX_WINDOW_S.
  */
 const WARMUP_TURN_S = 5;
+/**
+ * Warm: postings' JIT compiler threads under this many ms per request in a turn. Settled windows
+ * measured 0.004–0.014; a stack still compiling 0.05–0.2, which is most of a traced-untraced gap.
+ */
+const JIT_SETTLED_MS = 0.015;
+const MAX_WARMUP_S = 120;
 const MAX_WINDOW_S = 20;
 
 /**
@@ -36,14 +42,24 @@ export async function alternate(
   traced: Stack,
   untraced: Stack,
   o: TaxOptions,
-): Promise<{ windows: TaxWindow[]; sent: Record<TaxWindow["side"], number> }> {
+): Promise<{ windows: TaxWindow[]; sent: Record<TaxWindow["side"], number>; warm: string }> {
   // Every request each stack was sent, warm-ups included: a CPU profile of the whole run is divided by it.
   const sent = { traced: 0, untraced: 0 };
-  console.log(`▸ warming up both stacks (${o.warmupS} s each, in turns of at most ${WARMUP_TURN_S} s)`);
-  for (let done = 0; done < o.warmupS; done += WARMUP_TURN_S) {
-    const turn = Math.min(WARMUP_TURN_S, o.warmupS - done);
-    sent.traced += await warmUp(gen, traced, turn);
-    sent.untraced += await warmUp(gen, untraced, turn);
+  console.log(`▸ warming up both stacks in turns of ${WARMUP_TURN_S} s: at least ${o.warmupS} s each, until postings' JIT has settled`);
+  let warm = "";
+  for (let done = WARMUP_TURN_S; ; done += WARMUP_TURN_S) {
+    const t = await warmUp(gen, traced, WARMUP_TURN_S);
+    const u = await warmUp(gen, untraced, WARMUP_TURN_S);
+    sent.traced += t.sent;
+    sent.untraced += u.sent;
+    const settled = t.jitMsPerRequest < JIT_SETTLED_MS && u.jitMsPerRequest < JIT_SETTLED_MS;
+    if (done >= o.warmupS && (settled || done >= MAX_WARMUP_S)) {
+      const jit = `${t.jitMsPerRequest.toFixed(3)} and ${u.jitMsPerRequest.toFixed(3)}`;
+      const unsettled = settled ? "" : `; not settled after ${MAX_WARMUP_S} s, so the windows still pay some compiling`;
+      warm = `warmed up in turns of ${WARMUP_TURN_S} s for ${done} s each, until postings' JIT compiler threads spent under ${JIT_SETTLED_MS} ms per request (last turn: ${jit}${unsettled})`;
+      console.log(`  ${warm}`);
+      break;
+    }
   }
   const windows: TaxWindow[] = [];
   for (let round = 1; round <= o.rounds; round++) {
@@ -58,7 +74,7 @@ export async function alternate(
       );
     }
   }
-  return { windows, sent };
+  return { windows, sent, warm };
 }
 
 /** `--traced-env jaeger:GOMAXPROCS=1` → jaeger gets GOMAXPROCS=1; undefined when one is malformed. */
@@ -83,7 +99,7 @@ export async function runTracingTax(argv: string[]): Promise<number> {
     options: {
       rounds: { type: "string", default: "4" },
       seconds: { type: "string", default: "8" },
-      warmup: { type: "string", default: "20" },
+      warmup: { type: "string", default: "15" },
       "cpu-prof": { type: "string" },
       "traced-env": { type: "string", multiple: true, default: [] },
       "variant-env": { type: "string", multiple: true, default: [] },
@@ -111,7 +127,7 @@ export async function runTracingTax(argv: string[]): Promise<number> {
   const cpuProf = values["cpu-prof"];
   // With --variant-env the second stack is traced too, with the knob: the same alternation then measures the knob.
   const knob = variantEnv.size > 0;
-  const windows = await withStack(tools, true, (traced) =>
+  const { windows, warm } = await withStack(tools, true, (traced) =>
     withStack(tools, knob, async (untraced) => {
       await seedPostings(traced, 10_000);
       await seedPostings(untraced, 10_000);
@@ -120,11 +136,11 @@ export async function runTracingTax(argv: string[]): Promise<number> {
           console.log(`▸ restarting ${stack === traced ? "the first" : "the second"} stack's ${name} with ${JSON.stringify(env)}`);
           await restartWithEnv(stack, name, env);
         }
-      if (!cpuProf) return (await alternate(gen, traced, untraced, o)).windows;
+      if (!cpuProf) return alternate(gen, traced, untraced, o);
       return profiled(gen, traced, untraced, o, cpuProf);
     }),
   );
-  const meta = { started, ...o, loadAverage: { began, ended: loadAverage() }, variant: describeEnv(tracedEnv) };
+  const meta = { started, ...o, warm, loadAverage: { began, ended: loadAverage() }, variant: describeEnv(tracedEnv) };
   const section = knob ? renderKnob(windows, { ...meta, variant: describeEnv(variantEnv) }) : renderTracingTax(windows, meta);
   console.log(`\n${section}`);
   if (ratios(windows).throughput.length === 0) throw new Error("no round measured both sides");
@@ -152,7 +168,7 @@ const describeEnv = (envs: Map<string, Record<string, string>>) =>
     .join("; ");
 
 /** The alternation with both postings under Bun's profiler (each side pays it alike), then the two profiles compared. */
-async function profiled(gen: LoadGenerators, traced: Stack, untraced: Stack, o: TaxOptions, dir: string): Promise<TaxWindow[]> {
+async function profiled(gen: LoadGenerators, traced: Stack, untraced: Stack, o: TaxOptions, dir: string) {
   const profilers = {
     traced: await profileService(traced, "postings", join(dir, "traced")),
     untraced: await profileService(untraced, "postings", join(dir, "untraced")),
@@ -170,5 +186,5 @@ async function profiled(gen: LoadGenerators, traced: Stack, untraced: Stack, o: 
   );
   writeFileSync(join(dir, "diff.md"), `${diff}\n`);
   console.log(`\n${diff}\n`);
-  return result.windows;
+  return result;
 }

@@ -39,10 +39,19 @@ function pidsOf(stack: Stack, names: string[]): Record<string, number[]> {
 
 export const pathUrl = (stack: Stack) => `${stack.describe().gatewayUrl}/postings?limit=20`;
 
-/** The first warm-up of a stack: Bun's JIT needs thousands of requests before a window means anything. */
-export async function warmUp(gen: LoadGenerators, stack: Stack, seconds: number): Promise<number> {
-  return (await wrkSaturate(gen.wrk, "warm-up", { url: pathUrl(stack) }, { connections: CONNECTIONS, durationS: seconds, warmupS: 0 }))
-    .sent;
+/**
+ * One turn of a stack's warm-up: the requests sent, and what postings' JIT compiler threads spent per
+ * request meanwhile. Bun's JIT needs thousands of requests (not seconds: on a busy machine fewer are
+ * served) before a window means anything; while it still compiles, its threads show it.
+ */
+export async function warmUp(gen: LoadGenerators, stack: Stack, seconds: number): Promise<{ sent: number; jitMsPerRequest: number }> {
+  const pids = pidsOf(stack, ["postings"]).postings ?? [];
+  const before = sampleThreads(pids);
+  const run = await wrkSaturate(gen.wrk, "warm-up", { url: pathUrl(stack) }, { connections: CONNECTIONS, durationS: seconds, warmupS: 0 });
+  const jitS = threadCpuBetween(before, sampleThreads(pids))
+    .filter((t) => t.name.startsWith("JIT"))
+    .reduce((n, t) => n + t.userS + t.systemS, 0);
+  return { sent: run.sent, jitMsPerRequest: run.sent ? (jitS * 1000) / run.sent : Number.POSITIVE_INFINITY };
 }
 
 /**
