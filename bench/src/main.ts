@@ -15,8 +15,10 @@ import type { RequestSpec } from "./load-generator.ts";
 import { type MemorySample, sampleMemoryAtRest } from "./memory-table.ts";
 import { cpuSecondsBetween, sampleTrees } from "./proc-stats.ts";
 import { type Row, renderEvents, renderResults, renderTable } from "./render.ts";
-import { sectionsOf } from "./results-sections.ts";
+import { sectionsOf, writeSection } from "./results-sections.ts";
 import { seedPostings } from "./seed.ts";
+import { tracingTaxBeside } from "./tracing-tax/in-bench.ts";
+import { renderTracingTax } from "./tracing-tax/report.ts";
 
 if (process.argv[2] === "cpu") {
   const { runCpuOnly } = await import("./cpu-only.ts");
@@ -105,12 +107,16 @@ async function main(): Promise<number> {
   let events: EventsResult | undefined;
   let memory: MemorySample | undefined;
   let generators: GeneratorCost[] = [];
+  let tax: Awaited<ReturnType<typeof tracingTaxBeside>> | undefined;
   const list = (base: string) => () => ({ url: `${base}/postings?limit=20` });
 
-  const traced = await withStack(tools, true, async (stack) => {
+  await withStack(tools, true, async (stack) => {
     const { gatewayUrl, services } = stack.describe();
     const direct = services.postings[0] as string;
     await seedPostings(stack, 10_000);
+
+    log("▸ tracing tax: an untraced stack beside this one, alternating windows");
+    tax = await tracingTaxBeside(gen, tools, stack, seconds);
 
     log("▸ gateway tax, and where the CPU goes");
     const viaDirect = await cpuCase(gen, stack, direct, "direct to postings", seconds);
@@ -190,26 +196,11 @@ async function main(): Promise<number> {
 
     log("▸ memory at idle after the load");
     memory = await sampleMemoryAtRest(stack);
-    return viaGateway.run;
   });
 
-  const untraced = await withStack(tools, false, async (stack) => {
-    await seedPostings(stack, 10_000);
-    // The same sequence as the traced stack (direct first), so postings' JIT is as warm when the gateway case runs.
-    const { gatewayUrl, services } = stack.describe();
-    cpu.push((await cpuCase(gen, stack, services.postings[0] as string, "direct, tracing off", seconds)).cpu);
-    const off = await cpuCase(gen, stack, gatewayUrl, "through the gateway, tracing off", seconds);
-    cpu.push(off.cpu);
-    return off.run;
-  });
-  rows.push({
-    scenario: `tracing tax: GET /postings through Envoy, 100 % sampling vs tracing off (${CONNECTIONS} connections)`,
-    baseline: untraced,
-    variant: { ...traced, label: "traced" },
-    ratio: traced.throughput / untraced.throughput,
-    ratioOf: "throughput traced / untraced",
-    ideal: "≥ 0.90",
-  });
+  const { windows, warm, o, directOff, gatewayOff, row } = tax as Awaited<ReturnType<typeof tracingTaxBeside>>;
+  cpu.push(directOff, gatewayOff);
+  rows.push(row);
 
   const body = [
     renderTable(rows),
@@ -222,6 +213,10 @@ async function main(): Promise<number> {
   // The sections of the other commands (compare, before-after, gateway-ablation) are theirs: keep them.
   const kept = sectionsOf(args.out as string);
   writeFileSync(args.out as string, `${renderResults(body, began)}${kept.map((s) => `\n${s}\n`).join("")}`);
+  // The tracing tax's own section (by process and thread), as `npm run bench -- tracing-tax` writes it.
+  const taxMeta = { started: new Date().toISOString(), ...o, warm, loadAverage: { began, ended: loadAverage() } };
+  writeSection(args.out as string, "tracing-tax", renderTracingTax(windows, taxMeta));
+  writeFileSync(join(import.meta.dir, "..", "results", "tracing-tax.json"), `${JSON.stringify({ options: o, windows }, null, 2)}\n`);
   console.log(`\nwritten to ${args.out}`);
   return 0;
 }

@@ -18,6 +18,7 @@ const w = (side: TaxWindow["side"], round: number, served: number, postingsS: nu
   idleStackCpuS: 0.8,
   wallS: 8,
   rewarmSent: 0,
+  latency: { medianMs: 1, p99Ms: 2 },
 });
 
 const windows = [

@@ -21,6 +21,8 @@ export type TaxWindow = {
   idleStackCpuS: number;
   /** Wall-clock seconds the window lasted (wrk's run, start-up included). */
   wallS: number;
+  /** wrk's latency over the window. */
+  latency: { medianMs: number; p99Ms: number };
   /** Requests of the re-warm before the window: with the warm-ups, what a whole-run CPU profile saw. */
   rewarmSent: number;
 };
@@ -72,7 +74,7 @@ export async function measureWindow(
   const threadsBefore = Object.fromEntries(Object.entries(pids).map(([n, ps]) => [n, sampleThreads(ps)]));
   const idleBefore = sampleTrees(roots(idle));
   const began = performance.now();
-  const { cpu } = await measureCpu(stack, o.side, `wrk -t1 -c${CONNECTIONS}`, () =>
+  const { cpu, run } = await measureCpu(stack, o.side, `wrk -t1 -c${CONNECTIONS}`, () =>
     wrkSaturate(gen.wrk, o.side, spec, { connections: CONNECTIONS, durationS: o.seconds, warmupS: 0 }),
   );
   const wallS = (performance.now() - began) / 1000;
@@ -80,5 +82,16 @@ export async function measureWindow(
   const threads = Object.fromEntries(
     Object.entries(pids).map(([n, ps]) => [n, threadCpuBetween(threadsBefore[n] as ThreadSample, sampleThreads(ps))]),
   );
-  return { side: o.side, round: o.round, slot: o.slot, loadAverage, cpu, threads, idleStackCpuS, wallS, rewarmSent: rewarm.sent };
+  return {
+    side: o.side,
+    round: o.round,
+    slot: o.slot,
+    loadAverage,
+    cpu,
+    threads,
+    idleStackCpuS,
+    wallS,
+    rewarmSent: rewarm.sent,
+    latency: { medianMs: run.medianMs, p99Ms: run.p99Ms },
+  };
 }
