@@ -112,6 +112,8 @@ export type TaxMeta = {
   /** How the warm-up ended (how long it took for the JIT to settle). */
   warm: string;
   loadAverage: { began: string; ended: string };
+  /** The command that measured it, when not `npm run bench -- tracing-tax` itself. */
+  command?: string;
   /** Environment given to the traced stack's processes (`--traced-env`), to measure a knob; empty for none. */
   variant?: string;
 };
@@ -149,7 +151,7 @@ export function renderTracingTax(windows: TaxWindow[], meta: TaxMeta): string {
   return [
     `## Tracing tax — traced and untraced stacks side by side (GET /postings?limit=20 through the gateway, wrk -t1 -c16)`,
     "",
-    `Latest \`npm run bench -- tracing-tax\` (started ${meta.started}; load average when it began ${meta.loadAverage.began}, when it ended ${meta.loadAverage.ended}). ` +
+    `Latest ${meta.command ?? "`npm run bench -- tracing-tax`"} (started ${meta.started}; load average when it began ${meta.loadAverage.began}, when it ended ${meta.loadAverage.ended}). ` +
       "Two throw-away stacks run at once, one with 100 % tracing into Jaeger and one with tracing off (`OTEL_SDK_DISABLED=true`, no Envoy export), " +
       `each seeded with 10,000 postings and ${meta.warm}; then ${meta.rounds} rounds of one ${meta.seconds} s window on each ` +
       "(after a 1 s re-warm), the order alternating round by round, so a machine that drifts weighs on both sides alike. " +
