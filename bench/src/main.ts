@@ -25,6 +25,11 @@ if (process.argv[2] === "cpu") {
   process.exit(await runCpuOnly(process.argv.slice(3)));
 }
 
+if (process.argv[2] === "memory") {
+  const { runMemory } = await import("./memory-run.ts");
+  process.exit(await runMemory(process.argv.slice(3)));
+}
+
 if (process.argv[2] === "gateway-ablation") {
   const { runGatewayAblation } = await import("./gateway-ablation/run.ts");
   process.exit(await runGatewayAblation(process.argv.slice(3)));

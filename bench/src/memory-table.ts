@@ -1,11 +1,18 @@
 import type { Stack } from "@msa-board/stack";
-import { clockTicksPerSecond, ownPssKib, sampleTrees, type TreeSample } from "./proc-stats.ts";
+import { clockTicksPerSecond, ownPssKib, type PssSplit, sampleTrees, type TreeSample } from "./proc-stats.ts";
 
 /**
  * Σ PSS (KiB) of every stack process tree, and of this process (the runner and the bench together);
  * what each still used of a core at rest; and whether the stack settled.
  */
-export type MemorySample = { byProcess: Record<string, number>; idleCpu: Record<string, number>; runnerKib: number; idle: boolean };
+export type MemorySample = {
+  byProcess: Record<string, number>;
+  /** Each process's PSS by backing (absent in runs recorded before it was kept). */
+  split?: Record<string, PssSplit>;
+  idleCpu: Record<string, number>;
+  runnerKib: number;
+  idle: boolean;
+};
 
 /** The issue's goal for the whole stack at idle after a bench run: 600 MB. */
 export const GOAL_MB = 600;
@@ -48,17 +55,33 @@ export async function sampleMemoryAtRest(stack: Stack, timeoutMs = 120_000): Pro
     before = after;
   }
   const idle = quietSeconds >= QUIET_SECONDS;
-  const byProcess = Object.fromEntries(Object.entries(sampleTrees(roots(stack))).map(([name, s]) => [name, s.pssKib]));
-  return { byProcess, idleCpu, runnerKib: ownPssKib(), idle };
+  const trees = Object.entries(sampleTrees(roots(stack)));
+  const byProcess = Object.fromEntries(trees.map(([name, s]) => [name, s.pssKib]));
+  const split = Object.fromEntries(trees.map(([name, s]) => [name, s.split]));
+  return { byProcess, split, idleCpu, runnerKib: ownPssKib(), idle };
 }
 
 const mib = (kib: number) => (kib / 1024).toFixed(0);
 const percent = (share: number | undefined) => (share === undefined ? "–" : `${(share * 100).toFixed(1)} %`);
 
-/** PSS by process, the biggest first; the stack total against the goal; the runner + bench apart (it also holds the bench). */
+const splitCells = (split: PssSplit | undefined) =>
+  split ? ` ${mib(split.anonKib)} | ${mib(split.fileKib)} | ${mib(split.shmemKib)} |` : " – | – | – |";
+
+/**
+ * PSS by process, the biggest first, split into anonymous, file-backed and shared memory; the stack
+ * total against the goal; the runner + bench apart (it also holds the bench).
+ */
 export function renderMemoryTable(m: MemorySample): string {
   const rows = Object.entries(m.byProcess).sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((n, [, kib]) => n + kib, 0);
+  const kinds = m.split ? Object.values(m.split) : [];
+  const totalSplit = m.split
+    ? {
+        anonKib: kinds.reduce((n, s) => n + s.anonKib, 0),
+        fileKib: kinds.reduce((n, s) => n + s.fileKib, 0),
+        shmemKib: kinds.reduce((n, s) => n + s.shmemKib, 0),
+      }
+    : undefined;
   const cpuTotal = Object.values(m.idleCpu).reduce((n, s) => n + s, 0);
   const goalMib = (GOAL_MB * 1e6) / 2 ** 20;
   const verdict = total / 1024 <= goalMib ? "met" : `not met (${mib(total - goalMib * 1024)} MiB over)`;
@@ -66,10 +89,10 @@ export function renderMemoryTable(m: MemorySample): string {
     ? `at rest after the load (${QUIET_SECONDS} s settled)`
     : `after the load (the stack did not settle under 20 % of a core for ${QUIET_SECONDS} s within 2 min)`;
   return [
-    `| process, ${when} | PSS (MiB) | CPU (% of a core, last second) |`,
-    "|---|---:|---:|",
-    ...rows.map(([name, kib]) => `| ${name} | ${mib(kib)} | ${percent(m.idleCpu[name])} |`),
-    `| **stack total** (goal ≤ ${GOAL_MB} MB = ${goalMib.toFixed(0)} MiB: ${verdict}) | **${mib(total)}** | ${percent(cpuTotal)} |`,
-    `| bench process (stack runner + the bench; not in the total) | ${mib(m.runnerKib)} | – |`,
+    `| process, ${when} | PSS (MiB) | anonymous | file | shmem | CPU (% of a core, last second) |`,
+    "|---|---:|---:|---:|---:|---:|",
+    ...rows.map(([name, kib]) => `| ${name} | ${mib(kib)} |${splitCells(m.split?.[name])} ${percent(m.idleCpu[name])} |`),
+    `| **stack total** (goal ≤ ${GOAL_MB} MB = ${goalMib.toFixed(0)} MiB: ${verdict}) | **${mib(total)}** |${splitCells(totalSplit)} ${percent(cpuTotal)} |`,
+    `| bench process (stack runner + the bench; not in the total) | ${mib(m.runnerKib)} | – | – | – | – |`,
   ].join("\n");
 }

@@ -5,7 +5,10 @@ import { readdirSync, readFileSync } from "node:fs";
  * descendant used, so `deno task` → deno, the postmaster → its backends count as one.
  */
 
-export type TreeSample = { cpuTicks: number; pssKib: number; pids: number[] };
+/** PSS split by what backs the pages: anonymous (heaps), file (binaries, libraries), shmem (PostgreSQL's shared buffers). */
+export type PssSplit = { anonKib: number; fileKib: number; shmemKib: number };
+
+export type TreeSample = { cpuTicks: number; pssKib: number; split: PssSplit; pids: number[] };
 
 type ProcStat = { pid: number; ppid: number; ticks: number };
 
@@ -22,15 +25,23 @@ function readStat(pid: number): ProcStat | null {
   }
 }
 
+type Pss = PssSplit & { pssKib: number };
+
+const NO_PSS: Pss = { pssKib: 0, anonKib: 0, fileKib: 0, shmemKib: 0 };
+
 /** Proportional set size: shared pages (PostgreSQL's shared buffers, a runtime's mapped code) split among their sharers, so sums add up. */
-function readPssKib(pid: number): number {
+function readPss(pid: number): Pss {
+  let rollup: string;
   try {
-    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-    return match ? Number(match[1]) : 0;
+    rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
   } catch {
-    return 0;
+    return NO_PSS;
   }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? 0);
+  return { pssKib: field("Pss"), anonKib: field("Pss_Anon"), fileKib: field("Pss_File"), shmemKib: field("Pss_Shmem") };
 }
+
+const readPssKib = (pid: number) => readPss(pid).pssKib;
 
 function allStats(): ProcStat[] {
   const stats: ProcStat[] = [];
@@ -59,9 +70,12 @@ export function sampleTrees(roots: Record<string, number | undefined>): Record<s
       tree.push(next);
       queue.push(...(children.get(next.pid) ?? []));
     }
+    const pss = tree.map((s) => readPss(s.pid));
+    const sum = (key: keyof Pss) => pss.reduce((n, p) => n + p[key], 0);
     result[name] = {
       cpuTicks: tree.reduce((n, s) => n + s.ticks, 0),
-      pssKib: tree.reduce((n, s) => n + readPssKib(s.pid), 0),
+      pssKib: sum("pssKib"),
+      split: { anonKib: sum("anonKib"), fileKib: sum("fileKib"), shmemKib: sum("shmemKib") },
       pids: tree.map((s) => s.pid),
     };
   }

@@ -41,9 +41,11 @@ describe("where the CPU goes", () => {
 });
 
 describe("memory", () => {
-  test("PSS by process in MiB, biggest first; the total against 600 MB; the bench process apart", () => {
+  test("PSS by process in MiB, biggest first, split by backing; the total against 600 MB; the bench process apart", () => {
+    const split = (anon: number, file: number, shmem: number) => ({ anonKib: anon * 1024, fileKib: file * 1024, shmemKib: shmem * 1024 });
     const table = renderMemoryTable({
       byProcess: { postgres: 100 * 1024, jaeger: 450 * 1024, postings: 60 * 1024 },
+      split: { postgres: split(30, 6, 64), jaeger: split(400, 50, 0), postings: split(50, 10, 0) },
       idleCpu: { postgres: 0.001, jaeger: 0.02, postings: 0.005 },
       runnerKib: 80 * 1024,
       idle: true,
@@ -51,17 +53,18 @@ describe("memory", () => {
     const lines = table.split("\n");
     expect(lines[0]).toContain("at rest after the load");
     expect(lines.slice(2, 5).map((l) => l.split("|")[1]?.trim())).toEqual(["jaeger", "postgres", "postings"]);
-    expect(cells(table, "jaeger")).toEqual(["450", "2.0 %"]);
+    expect(cells(table, "jaeger")).toEqual(["450", "400", "50", "0", "2.0 %"]);
     // 600 MB = 572 MiB; 610 MiB is 38 over.
-    expect(table).toContain("| **stack total** (goal ≤ 600 MB = 572 MiB: not met (38 MiB over)) | **610** | 2.6 % |");
-    expect(cells(table, "bench process (stack runner + the bench; not in the total)")).toEqual(["80", "–"]);
+    expect(table).toContain("| **stack total** (goal ≤ 600 MB = 572 MiB: not met (38 MiB over)) | **610** | 480 | 66 | 64 | 2.6 % |");
+    expect(cells(table, "bench process (stack runner + the bench; not in the total)")).toEqual(["80", "–", "–", "–", "–"]);
   });
 
   test("a stack under the goal says so, and a stack that never went idle is labelled", () => {
     const table = renderMemoryTable({ byProcess: { postgres: 100 * 1024 }, idleCpu: {}, runnerKib: 1, idle: false });
     expect(table).toContain("goal ≤ 600 MB = 572 MiB: met)");
     expect(table).toContain("did not settle");
-    expect(cells(table, "postgres")).toEqual(["100", "–"]);
+    // A run recorded before the split was kept shows dashes in its place.
+    expect(cells(table, "postgres")).toEqual(["100", "–", "–", "–", "–"]);
   });
 });
 
