@@ -1,6 +1,6 @@
 import type { Logger } from "@msa-board/service-kit/logger";
 import { resilientRedisOptions, restartHungConnectAttempts } from "@msa-board/service-kit/redis-connection";
-import { type CommandParser, createClient, defineScript } from "redis";
+import { type CommandParser, createClient, defineScript } from "@redis/client";
 import { CREATE_NOTICE, DELETE_NOTICE, LIST_NOTICES, UPDATE_NOTICE } from "./scripts.ts";
 
 /** Reply shapes as the scripts return them (node-redis does not export its RESP reply types). */

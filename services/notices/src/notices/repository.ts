@@ -1,5 +1,5 @@
 import type { Tracer } from "@opentelemetry/api";
-import { ErrorReply } from "redis";
+import { ErrorReply } from "@redis/client";
 import { ProblemError } from "@msa-board/service-kit/problem";
 import { withRedisSpan } from "@msa-board/service-kit/tracing";
 import type { Notice, NoticeDraft, NoticePatch } from "./notice.ts";
