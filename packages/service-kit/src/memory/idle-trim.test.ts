@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IdleTrimmer, trimWhenIdle } from "./idle-trim.ts";
+import { DEFAULT_IDLE_TRIM, IdleTrimmer, trimWhenIdle } from "./idle-trim.ts";
 
 const policy = { quietForMs: 10_000, quietShare: 0.1, minWorkMs: 3_000 };
 
@@ -45,6 +45,15 @@ describe("IdleTrimmer", () => {
 
   test("the idle pollers' own CPU (a few % of a core) counts as quiet", () => {
     expect(run([...busy(4), ...quiet(11, 0.09)])).toEqual([14]);
+  });
+
+  test("afterStart: the first quiet spell after start trims without work, later ones only after work", () => {
+    const trimmer = new IdleTrimmer({ ...policy, afterStart: true });
+    expect(run([...quiet(12), 0.5, ...quiet(12), ...busy(4), ...quiet(10)], trimmer)).toEqual([10, 39]);
+  });
+
+  test("the default policy trims after start", () => {
+    expect(DEFAULT_IDLE_TRIM.afterStart).toBe(true);
   });
 });
 

@@ -8,7 +8,10 @@
  * and release the allocator's free pages, the next time the VM is idle — takes 40–55 MiB off each.
  * The price is recompiling what runs next: ~0.3 s of CPU on postings' next thousand requests. So the
  * trim runs once per quiet spell, and only after real work (minWorkMs of CPU since the last trim,
- * so it adds at most a tenth to the work it follows); a busy process never trims.
+ * so it adds at most a tenth to the work it follows); a busy process never trims. The start-up
+ * counts as such work once: every module's top-level code ran once and never runs again, so the
+ * first quiet spell after start trims too (web, which only serves a page now and then, held 2–3 MiB
+ * of it for good).
  *
  * Deno (notices) gets no trim: V8 has no such call without flags, and its memory reducer already
  * shrinks the heap of an isolate that went idle.
@@ -19,11 +22,13 @@ export type IdleTrimPolicy = {
   quietForMs: number;
   /** A stretch counts as quiet below this share of one core (pollers and probes stay far below). */
   quietShare: number;
-  /** CPU the process must have spent since the last trim (or start) for a trim to be worth its recompiling. */
+  /** CPU the process must have spent since the last trim for a trim to be worth its recompiling. */
   minWorkMs: number;
+  /** The first quiet spell after start trims whatever the work: the start-up's compiled code is dead weight. */
+  afterStart?: boolean;
 };
 
-export const DEFAULT_IDLE_TRIM: IdleTrimPolicy = { quietForMs: 30_000, quietShare: 0.1, minWorkMs: 3_000 };
+export const DEFAULT_IDLE_TRIM: IdleTrimPolicy = { quietForMs: 30_000, quietShare: 0.1, minWorkMs: 3_000, afterStart: true };
 
 /**
  * The decision, fed one observation at a time (wall clock and the process's CPU time, both in ms):
@@ -32,9 +37,11 @@ export const DEFAULT_IDLE_TRIM: IdleTrimPolicy = { quietForMs: 30_000, quietShar
 export class IdleTrimmer {
   private last: { atMs: number; cpuMs: number } | null = null;
   private quietSinceMs: number | null = null;
-  private workMs = 0;
+  private workMs: number;
 
-  constructor(private readonly policy: IdleTrimPolicy = DEFAULT_IDLE_TRIM) {}
+  constructor(private readonly policy: IdleTrimPolicy = DEFAULT_IDLE_TRIM) {
+    this.workMs = policy.afterStart ? policy.minWorkMs : 0;
+  }
 
   observe(atMs: number, cpuMs: number): boolean {
     const last = this.last;
