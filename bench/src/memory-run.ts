@@ -3,8 +3,8 @@ import type { Stack } from "@msa-board/stack";
 import { scaleService } from "@msa-board/stack/rollouts";
 import { ensureLoadGenerators, ensureTools, type LoadGenerators } from "@msa-board/stack/tools";
 import { prepareWorkspace } from "@msa-board/stack/workspace";
-import { measureBurst, measureIdleLag } from "./events.ts";
 import { measureCpu } from "./cpu-table.ts";
+import { measureBurst, measureIdleLag } from "./events.ts";
 import { loadAverage, memorySection, withStack } from "./harness.ts";
 import { vegetaRate } from "./load/vegeta.ts";
 import { wrkSaturate } from "./load/wrk.ts";
@@ -93,6 +93,8 @@ async function load(gen: LoadGenerators, stack: Stack, seconds: number, bigRows:
 async function jaegerRuntime(stack: Stack): Promise<string> {
   const url = `http://127.0.0.1:${stack.config.ports.jaegerMetrics}/metrics`;
   const text = await (await fetch(url)).text();
-  const lines = text.split("\n").filter((l) => /^(otelcol_process_(runtime|memory)|go_memstats_(heap|sys|next_gc)|go_gc_gomemlimit)/.test(l));
+  const lines = text
+    .split("\n")
+    .filter((l) => /^(otelcol_process_(runtime|memory)|go_memstats_(heap|sys|next_gc)|go_gc_gomemlimit)/.test(l));
   return `Jaeger's runtime (${url}):\n${lines.join("\n") || "(no runtime metrics exposed)"}`;
 }
