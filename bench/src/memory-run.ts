@@ -83,10 +83,24 @@ async function load(gen: LoadGenerators, stack: Stack, seconds: number, bigRows:
   await scaleService(stack, "postings", 1);
   await seedPostings(stack, bigRows - 10_000);
   console.log("▸ pages of the big table, events");
-  await vegetaRate(gen.vegeta, "page 1", () => list(direct), { rate: 100, durationS: seconds });
+  const pages = await listPages(gen, direct, seconds);
   await measureIdleLag(stack, { count: 25 * seconds });
   await measureBurst(stack);
-  return `CPU ms per GET /postings through the gateway (${cpu.served} requests, ${seconds} s): ${perRequest.join(", ")}`;
+  return `${pages}\nCPU ms per GET /postings through the gateway (${cpu.served} requests, ${seconds} s): ${perRequest.join(", ")}`;
+}
+
+/** Page 1 and page 400 of the big table at 100 req/s direct, as the list-cost row reads them (median / p99). */
+async function listPages(gen: LoadGenerators, direct: string, seconds: number): Promise<string> {
+  let cursor: string | null = null;
+  for (let page = 1; page < 400; page++) {
+    const res: Response = await fetch(`${direct}/postings?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+  }
+  const at = (c: string | null) => () => ({ url: `${direct}/postings?limit=20${c ? `&cursor=${encodeURIComponent(c)}` : ""}` });
+  const first = await vegetaRate(gen.vegeta, "page 1", at(null), { rate: 100, durationS: seconds });
+  const deep = await vegetaRate(gen.vegeta, "page 400", at(cursor), { rate: 100, durationS: seconds });
+  const ms = (r: { medianMs: number; p99Ms: number }) => `${r.medianMs.toFixed(2)} / ${r.p99Ms.toFixed(2)} ms`;
+  return `Big table, direct at 100 req/s, median / p99: page 1 ${ms(first)}, page 400 ${ms(deep)}`;
 }
 
 /** Jaeger's Go runtime as its own metrics report it (heap in use, memory taken from the OS). */
