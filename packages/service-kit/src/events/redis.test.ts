@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { createClient } from "redis";
+import { createClient } from "@redis/client";
 import { createLogger } from "../logger.ts";
 import { requireTestEnv } from "../test-support/env.ts";
 import { closeEventsRedis, createEventsRedis } from "./redis.ts";
